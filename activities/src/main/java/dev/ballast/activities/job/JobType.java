@@ -1,0 +1,27 @@
+package dev.ballast.activities.job;
+
+import java.util.Map;
+
+/**
+ * A kind of job the worker can run, such as {@code settlement}. The plan stage asks it to check
+ * parameters and input headers before anything is processed.
+ */
+public interface JobType {
+  /** The name a job spec gives in its {@code type} field. */
+  String name();
+
+  /**
+   * Checks the job's parameters.
+   *
+   * @throws IllegalArgumentException with a message naming the bad parameter
+   */
+  void checkParameters(Map<String, Object> parameters);
+
+  /**
+   * Checks an input file's header line (decoded as UTF-8, byte-order mark and line ending
+   * removed).
+   *
+   * @throws IllegalArgumentException with a message naming the missing column and the file
+   */
+  void checkHeader(String fileName, String headerLine);
+}

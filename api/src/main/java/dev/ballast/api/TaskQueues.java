@@ -1,0 +1,18 @@
+package dev.ballast.api;
+
+/**
+ * Task queue names shared by the starter, the workflows and the worker.
+ *
+ * <p>Workflow tasks and the short stage activities (plan, merge, commit) run on {@link #JOBS}; the
+ * chunk activities, where the real work happens, run on {@link #CHUNKS}, so that each pool can be
+ * sized on its own. A worker polls both by default.
+ */
+public final class TaskQueues {
+  /** Workflow tasks of every Ballast workflow, plus the plan, merge and commit activities. */
+  public static final String JOBS = "ballast-jobs";
+
+  /** Chunk-processing activities. */
+  public static final String CHUNKS = "ballast-chunks";
+
+  private TaskQueues() {}
+}

@@ -1,0 +1,30 @@
+package dev.ballast.api.model;
+
+/**
+ * A chunk: a byte range of one input file that starts and ends at line boundaries. Rows never
+ * travel in history; this reference is all a chunk activity needs to find them.
+ *
+ * @param index chunk number across the whole job (0-based, in input order)
+ * @param fileIndex the input file's {@link InputFile#index()}
+ * @param path absolute path of the input file
+ * @param fileName the input file's name, as reported in rejects
+ * @param start offset of the chunk's first byte
+ * @param end offset just past the chunk's last byte
+ * @param firstLine physical line number of the chunk's first line (the header is line 1)
+ * @param crc32c CRC-32C of the chunk's bytes when planned, lower-case hex; a chunk whose bytes no
+ *     longer match fails with {@code INPUT_CHANGED}
+ */
+public record ChunkRef(
+    int index,
+    int fileIndex,
+    String path,
+    String fileName,
+    long start,
+    long end,
+    long firstLine,
+    String crc32c) {
+
+  public long bytes() {
+    return end - start;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.ballast.api.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The input of the process stage.
+ *
+ * @param jobId the job's id; the stage reports progress to this workflow
+ * @param type job type
+ * @param stagingDir the job's staging directory
+ * @param parameters the job type's parameters
+ * @param chunks every chunk of the job
+ * @param maxInFlight largest number of chunks processed at once
+ * @param policy retry and timeout policy of each chunk activity
+ * @param historyEventLimit continue as new past this many events
+ * @param state progress carried over from an earlier run
+ */
+public record ProcessRequest(
+    String jobId,
+    String type,
+    String stagingDir,
+    Map<String, Object> parameters,
+    List<ChunkRef> chunks,
+    int maxInFlight,
+    StagePolicy policy,
+    int historyEventLimit,
+    ProcessState state) {
+
+  public ProcessRequest withState(ProcessState next) {
+    return new ProcessRequest(
+        jobId, type, stagingDir, parameters, chunks, maxInFlight, policy, historyEventLimit, next);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.ballast.api.workflow;
+
+import dev.ballast.api.model.JobProgress;
+import dev.ballast.api.model.JobResult;
+import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.model.ProcessProgress;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * A whole job. Its workflow id is the job id. It runs the stages as child workflows, in order:
+ * plan, process, merge, commit. Cancel it with the ordinary workflow cancellation: in-flight chunks
+ * stop and nothing is published.
+ */
+@WorkflowInterface
+public interface JobWorkflow {
+
+  @WorkflowMethod(name = "BallastJob")
+  JobResult run(JobSpec spec);
+
+  /** Where the job stands: stage, chunks, rows. */
+  @QueryMethod
+  JobProgress progress();
+
+  /** Stops dispatching new chunks; chunks in flight finish. */
+  @SignalMethod
+  void pause();
+
+  /** Continues after {@link #pause()}. */
+  @SignalMethod
+  void resume();
+
+  /** Sent by the process stage as chunks finish. */
+  @SignalMethod
+  void reportProgress(ProcessProgress progress);
+
+  /** Child workflow id of a stage of job {@code jobId}. */
+  static String stageId(String jobId, dev.ballast.api.model.Stage stage) {
+    return jobId + "/" + stage.key();
+  }
+}
