@@ -1,28 +1,282 @@
 package dev.ballast.workflows;
 
+import dev.ballast.api.ErrorType;
+import dev.ballast.api.TaskQueues;
+import dev.ballast.api.activity.CommitActivities;
+import dev.ballast.api.model.CommitRequest;
+import dev.ballast.api.model.CommitResult;
+import dev.ballast.api.model.CommitStageInput;
+import dev.ballast.api.model.Counts;
+import dev.ballast.api.model.DiscardRequest;
 import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.model.MergeRequest;
+import dev.ballast.api.model.MergeResult;
+import dev.ballast.api.model.MergeStageInput;
+import dev.ballast.api.model.PlanResult;
 import dev.ballast.api.model.ProcessProgress;
+import dev.ballast.api.model.ProcessRequest;
+import dev.ballast.api.model.ProcessResult;
+import dev.ballast.api.model.ProcessState;
+import dev.ballast.api.model.Stage;
+import dev.ballast.api.workflow.CommitWorkflow;
 import dev.ballast.api.workflow.JobWorkflow;
+import dev.ballast.api.workflow.MergeWorkflow;
+import dev.ballast.api.workflow.PlanWorkflow;
+import dev.ballast.api.workflow.ProcessWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
 
+/**
+ * A whole job: plan, process, merge and commit, each a child workflow with id {@code JOB/stage}.
+ *
+ * <ul>
+ *   <li>Progress: the process stage reports as chunks finish; {@link #progress()} answers at any
+ *       time, and the workflow's current details (shown by the Web UI) follow along.
+ *   <li>Pause and resume are forwarded to the process stage, which stops dispatching new chunks.
+ *   <li>Cancellation (the ordinary workflow cancel) stops the stages and their in-flight chunks,
+ *       then deletes the staging area: nothing is published.
+ *   <li>A job whose rejects exceed its tolerance fails before merge and publishes nothing.
+ *   <li>A failed job keeps its staging area, so that starting the same job id again reuses the
+ *       chunks already done.
+ * </ul>
+ */
 public class JobWorkflowImpl implements JobWorkflow {
+  private static final Logger log = Workflow.getLogger(JobWorkflowImpl.class);
+
+  private final JobSpec spec;
+  private String jobId;
+  private String stage = Stage.PLAN.name();
+  private boolean paused;
+  private PlanResult plan;
+  private ProcessProgress processProgress;
+  private Counts counts = Counts.ZERO;
+  private Promise<ProcessResult> processing;
+  private Instant startedAt;
+  private String message = "starting";
+
+  @WorkflowInit
+  public JobWorkflowImpl(JobSpec spec) {
+    this.spec = spec.withDefaults();
+  }
+
   @Override
-  public JobResult run(JobSpec spec) {
-    throw new UnsupportedOperationException("not yet");
+  public JobResult run(JobSpec ignored) {
+    jobId = Workflow.getInfo().getWorkflowId();
+    startedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    try {
+      return runStages();
+    } catch (TemporalFailure failure) {
+      if (CancellationScope.current().isCancelRequested()) {
+        message = "cancelled; staging area discarded";
+        Workflow.newDetachedCancellationScope(
+                () -> {
+                  // The process stage acknowledges cancellation only once its chunks have stopped.
+                  if (processing != null) {
+                    Workflow.await(processing::isCompleted);
+                  }
+                  discardStaging();
+                })
+            .run();
+        log.info("job {} cancelled: nothing published", jobId);
+        throw failure instanceof CanceledFailure ? failure : new CanceledFailure("job cancelled");
+      }
+      message = "failed in " + stage.toLowerCase(Locale.ROOT) + ": " + rootMessage(failure);
+      Workflow.setCurrentDetails(message);
+      throw failure;
+    }
+  }
+
+  private JobResult runStages() {
+    enter(Stage.PLAN, "planning: fingerprinting and splitting the inputs");
+    plan = stage(PlanWorkflow.class, Stage.PLAN).plan(spec);
+    log.info("job {} planned: {} chunks", jobId, plan.chunks().size());
+
+    enter(Stage.PROCESS, "processing " + plan.chunks().size() + " chunks");
+    ProcessResult processed = process();
+    counts = processed.counts();
+
+    String violation = spec.tolerance().violation(counts);
+    if (violation != null) {
+      message = "failed: " + violation + "; nothing published";
+      discardStaging();
+      throw ApplicationFailure.newNonRetryableFailure(
+          "job " + jobId + " failed: " + violation + "; nothing was published",
+          ErrorType.TOLERANCE_EXCEEDED.name());
+    }
+
+    enter(Stage.MERGE, "merging " + plan.chunks().size() + " chunk results");
+    MergeResult merged =
+        stage(MergeWorkflow.class, Stage.MERGE)
+            .merge(
+                new MergeStageInput(
+                    new MergeRequest(
+                        jobId, spec.type(), plan.stagingDir(), spec.parameters(), plan.chunks(),
+                        counts),
+                    spec.policy(Stage.MERGE)));
+
+    enter(Stage.COMMIT, "publishing to " + spec.output());
+    CommitResult committed =
+        stage(CommitWorkflow.class, Stage.COMMIT)
+            .commit(
+                new CommitStageInput(
+                    new CommitRequest(
+                        jobId, spec.output(), plan.stagingDir(), startedAt, plan.inputs(),
+                        merged.counts(), merged.outputs(), spec.keepBackups()),
+                    spec.policy(Stage.COMMIT)));
+
+    stage = "DONE";
+    message =
+        String.format(
+            Locale.ROOT,
+            "done: %d rows, %d accepted, %d pending, %d rejected; published to %s",
+            counts.rows(), counts.accepted(), counts.pending(), counts.rejected(),
+            committed.outputDir());
+    Workflow.setCurrentDetails(message);
+    return new JobResult(
+        jobId,
+        committed.outputDir(),
+        merged.counts(),
+        committed.files(),
+        committed.backupDir(),
+        startedAt.toString(),
+        committed.finishedAt(),
+        processed.chunks(),
+        processed.retriedChunks(),
+        processed.redoneBytes());
+  }
+
+  /** Runs the process stage, forwarding pause and resume to it while it runs. */
+  private ProcessResult process() {
+    ProcessWorkflow child = stage(ProcessWorkflow.class, Stage.PROCESS);
+    ProcessRequest request =
+        new ProcessRequest(
+            jobId,
+            spec.type(),
+            plan.stagingDir(),
+            spec.parameters(),
+            plan.chunks(),
+            spec.maxInFlight(),
+            spec.policy(Stage.PROCESS),
+            spec.historyEventLimit(),
+            new ProcessState(List.of(), Counts.ZERO, paused, 0, 0, 0));
+    boolean forwarded = paused;
+    Promise<ProcessResult> result = Async.function(child::process, request);
+    processing = result;
+    Promise<WorkflowExecution> started = Workflow.getWorkflowExecution(child);
+    while (!result.isCompleted()) {
+      boolean current = forwarded;
+      Workflow.await(() -> result.isCompleted() || (started.isCompleted() && paused != current));
+      if (!result.isCompleted() && paused != forwarded) {
+        forwarded = paused;
+        ProcessWorkflow running =
+            Workflow.newExternalWorkflowStub(
+                ProcessWorkflow.class, JobWorkflow.stageId(jobId, Stage.PROCESS));
+        try {
+          if (forwarded) {
+            running.pause();
+          } else {
+            running.resume();
+          }
+        } catch (RuntimeException e) {
+          log.warn("could not forward {} to the process stage: {}",
+              forwarded ? "pause" : "resume", e.getMessage());
+        }
+      }
+    }
+    return result.get();
+  }
+
+  private <T> T stage(Class<T> type, Stage which) {
+    return Workflow.newChildWorkflowStub(
+        type,
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(JobWorkflow.stageId(jobId, which))
+            .setTaskQueue(TaskQueues.JOBS)
+            .setStaticSummary(which.key() + " stage of job " + jobId)
+            .build());
+  }
+
+  private void enter(Stage next, String details) {
+    stage = next.name();
+    message = details;
+    Workflow.setCurrentDetails(details);
+  }
+
+  private void discardStaging() {
+    CommitActivities activities =
+        Workflow.newActivityStub(
+            CommitActivities.class,
+            StageOptions.activityOptions(spec.policy(Stage.COMMIT), TaskQueues.JOBS));
+    activities.discard(new DiscardRequest(jobId, spec.output()));
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable t = failure;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof ApplicationFailure af ? af.getOriginalMessage() : t.getMessage();
   }
 
   @Override
   public JobProgress progress() {
-    throw new UnsupportedOperationException("not yet");
+    int chunksTotal = plan == null ? 0 : plan.chunks().size();
+    long bytesTotal = plan == null ? 0 : plan.totalBytes();
+    boolean processed = !stage.equals(Stage.PLAN.name()) && !stage.equals(Stage.PROCESS.name());
+    int chunksDone =
+        processed ? chunksTotal : processProgress == null ? 0 : processProgress.chunksDone();
+    long bytesDone =
+        processed ? bytesTotal : processProgress == null ? 0 : processProgress.bytesDone();
+    return new JobProgress(
+        jobId,
+        spec.type(),
+        stage,
+        paused,
+        chunksDone,
+        chunksTotal,
+        bytesDone,
+        bytesTotal,
+        counts,
+        startedAt == null ? null : startedAt.toString(),
+        message);
   }
 
   @Override
-  public void pause() {}
+  public void pause() {
+    paused = true;
+  }
 
   @Override
-  public void resume() {}
+  public void resume() {
+    paused = false;
+  }
 
   @Override
-  public void reportProgress(ProcessProgress progress) {}
+  public void reportProgress(ProcessProgress progress) {
+    processProgress = progress;
+    counts = progress.counts();
+    if (stage.equals(Stage.PROCESS.name())) {
+      message =
+          String.format(
+              Locale.ROOT,
+              "processing: %d of %d chunks, %d rows, %d rejected%s",
+              progress.chunksDone(), progress.chunksTotal(), progress.counts().rows(),
+              progress.counts().rejected(), paused ? " (paused)" : "");
+      Workflow.setCurrentDetails(message);
+    }
+  }
 }

@@ -1,12 +1,26 @@
 package dev.ballast.workflows;
 
+import dev.ballast.api.TaskQueues;
+import dev.ballast.api.activity.PlanActivities;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.PlanResult;
+import dev.ballast.api.model.Stage;
 import dev.ballast.api.workflow.PlanWorkflow;
+import io.temporal.workflow.Workflow;
 
+/** Plan stage: one activity that fingerprints and splits the inputs. */
 public class PlanWorkflowImpl implements PlanWorkflow {
   @Override
   public PlanResult plan(JobSpec spec) {
-    throw new UnsupportedOperationException("not yet");
+    PlanActivities activities =
+        Workflow.newActivityStub(
+            PlanActivities.class,
+            StageOptions.activityOptions(spec.policy(Stage.PLAN), TaskQueues.JOBS));
+    PlanResult plan = activities.plan(spec);
+    Workflow.setCurrentDetails(
+        String.format(
+            "%d input file(s), %d chunk(s), %s", plan.inputs().size(), plan.chunks().size(),
+            Sizes.human(plan.totalBytes())));
+    return plan;
   }
 }

@@ -1,24 +1,273 @@
 package dev.ballast.workflows;
 
+import dev.ballast.api.TaskQueues;
+import dev.ballast.api.activity.ChunkActivities;
+import dev.ballast.api.model.ChunkRef;
+import dev.ballast.api.model.ChunkResult;
+import dev.ballast.api.model.ChunkTask;
+import dev.ballast.api.model.Counts;
 import dev.ballast.api.model.ProcessProgress;
 import dev.ballast.api.model.ProcessRequest;
 import dev.ballast.api.model.ProcessResult;
+import dev.ballast.api.model.ProcessState;
+import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.api.workflow.ProcessWorkflow;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.slf4j.Logger;
 
+/**
+ * Process stage: fans out one {@link ChunkActivities#processChunk} per chunk, at most {@code
+ * maxInFlight} at once, in chunk order. Rows never pass through here: each activity gets a byte
+ * range and reports counts.
+ *
+ * <p>History stays bounded: past {@code historyEventLimit} events, or when Temporal suggests it,
+ * the stage stops dispatching, lets the chunks in flight finish, and continues as new carrying only
+ * the indexes of finished chunks and their counts.
+ *
+ * <p>If a chunk fails for good (retries exhausted or a non-retryable error), the chunks still in
+ * flight are cancelled and awaited before the failure is raised, so that nothing is left writing;
+ * their checkpoints let a later run of the same job resume them.
+ */
 public class ProcessWorkflowImpl implements ProcessWorkflow {
+  private static final Logger log = Workflow.getLogger(ProcessWorkflowImpl.class);
+
+  /** Progress reports to the job workflow are at least this far apart (workflow time). */
+  private static final long MIN_REPORT_INTERVAL_MILLIS = 1_000;
+
+  private final ProcessRequest request;
+  private final Map<Integer, ChunkRef> chunksByIndex = new LinkedHashMap<>();
+  private final TreeSet<Integer> done;
+  private Counts totals;
+  private long bytesDone;
+  private boolean paused;
+  private int retriedChunks;
+  private long redoneBytes;
+  private final Map<Integer, Promise<ChunkResult>> running = new LinkedHashMap<>();
+  private long stageStartMillis;
+  private long lastReportMillis;
+
+  @WorkflowInit
+  public ProcessWorkflowImpl(ProcessRequest request) {
+    this.request = request;
+    ProcessState state = request.state();
+    this.done = new TreeSet<>(state.done());
+    this.totals = state.totals();
+    this.paused = state.paused();
+    this.retriedChunks = state.retriedChunks();
+    this.redoneBytes = state.redoneBytes();
+    for (ChunkRef chunk : request.chunks()) {
+      chunksByIndex.put(chunk.index(), chunk);
+      if (done.contains(chunk.index())) {
+        bytesDone += chunk.bytes();
+      }
+    }
+  }
+
   @Override
-  public ProcessResult process(ProcessRequest request) {
-    throw new UnsupportedOperationException("not yet");
+  public ProcessResult process(ProcessRequest ignored) {
+    stageStartMillis = Workflow.currentTimeMillis();
+    lastReportMillis = stageStartMillis;
+    Deque<ChunkRef> queue = new ArrayDeque<>();
+    for (ChunkRef chunk : request.chunks()) {
+      if (!done.contains(chunk.index())) {
+        queue.add(chunk);
+      }
+    }
+    ActivityOptions baseOptions =
+        StageOptions.activityOptions(request.policy(), TaskQueues.CHUNKS);
+
+    CancellationScope chunks = Workflow.newCancellationScope(() -> dispatch(queue, baseOptions));
+    try {
+      chunks.run();
+    } catch (ActivityFailure | CanceledFailure failure) {
+      // A chunk failed for good, or the stage is being cancelled: stop the chunks in flight and
+      // wait until they have acknowledged, so that none is still writing staged files.
+      chunks.cancel();
+      List<Promise<ChunkResult>> inFlight = new ArrayList<>(running.values());
+      Workflow.newDetachedCancellationScope(
+              () -> {
+                awaitQuietly(inFlight);
+                report(true);
+              })
+          .run();
+      throw failure;
+    }
+
+    if (!queue.isEmpty()) {
+      Workflow.await(Workflow::isEveryHandlerFinished);
+      ProcessState next =
+          new ProcessState(
+              List.copyOf(done), totals, paused, request.state().runs() + 1, retriedChunks,
+              redoneBytes);
+      log.info(
+          "continuing as new after {} events: {} of {} chunks done",
+          Workflow.getInfo().getHistoryLength(), done.size(), request.chunks().size());
+      Workflow.continueAsNew(request.withState(next));
+    }
+    report(true);
+    return new ProcessResult(
+        totals, request.chunks().size(), retriedChunks, redoneBytes, request.state().runs() + 1);
+  }
+
+  private void dispatch(Deque<ChunkRef> queue, ActivityOptions baseOptions) {
+    while (true) {
+      // Harvest before dispatching, so that no chunk is started in the same workflow task that
+      // learns of a failure (and would have to cancel it at once).
+      harvest();
+      boolean newRunDue = !queue.isEmpty() && historyTooLong();
+      while (!paused && !newRunDue && running.size() < request.maxInFlight() && !queue.isEmpty()) {
+        start(queue.poll(), baseOptions);
+      }
+      if (running.isEmpty()) {
+        if (queue.isEmpty() || newRunDue) {
+          return;
+        }
+        report(true);
+        Workflow.await(() -> !paused);
+        continue;
+      }
+      boolean wasPaused = paused;
+      Workflow.await(() -> anyFinished() || (wasPaused && !paused));
+      report(false);
+    }
+  }
+
+  private void start(ChunkRef chunk, ActivityOptions baseOptions) {
+    ChunkActivities activities =
+        Workflow.newActivityStub(
+            ChunkActivities.class,
+            ActivityOptions.newBuilder(baseOptions).setSummary(summary(chunk)).build());
+    ChunkTask task =
+        new ChunkTask(
+            request.jobId(), request.type(), request.stagingDir(), request.parameters(), chunk);
+    running.put(chunk.index(), Async.function(activities::processChunk, task));
+  }
+
+  private String summary(ChunkRef chunk) {
+    return String.format(
+        Locale.ROOT,
+        "chunk %d of %d: %s from line %d, %s",
+        chunk.index() + 1,
+        request.chunks().size(),
+        chunk.fileName(),
+        chunk.firstLine(),
+        Sizes.human(chunk.bytes()));
+  }
+
+  private boolean anyFinished() {
+    for (Promise<ChunkResult> promise : running.values()) {
+      if (promise.isCompleted()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Records every finished chunk; throws the failure of the first failed one. */
+  private void harvest() {
+    ActivityFailure failure = null;
+    Iterator<Map.Entry<Integer, Promise<ChunkResult>>> it = running.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Integer, Promise<ChunkResult>> entry = it.next();
+      Promise<ChunkResult> promise = entry.getValue();
+      if (!promise.isCompleted()) {
+        continue;
+      }
+      it.remove();
+      if (promise.getFailure() != null) {
+        if (failure == null && promise.getFailure() instanceof ActivityFailure f) {
+          failure = f;
+        }
+        continue;
+      }
+      record(entry.getKey(), promise.get());
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void record(int index, ChunkResult result) {
+    done.add(index);
+    totals = totals.plus(result.counts());
+    bytesDone += chunksByIndex.get(index).bytes();
+    if (result.attempt() > 1) {
+      retriedChunks++;
+    }
+    redoneBytes += result.redoneBytes();
+  }
+
+  private boolean historyTooLong() {
+    return Workflow.getInfo().isContinueAsNewSuggested()
+        || Workflow.getInfo().getHistoryLength() > request.historyEventLimit();
+  }
+
+  private static void awaitQuietly(List<Promise<ChunkResult>> promises) {
+    for (Promise<ChunkResult> promise : promises) {
+      Workflow.await(promise::isCompleted);
+    }
+  }
+
+  /**
+   * Sends progress to the job workflow, at most about a hundred times over the stage whatever its
+   * length (the interval grows with elapsed time), and always when {@code force}.
+   */
+  private void report(boolean force) {
+    long now = Workflow.currentTimeMillis();
+    long interval = Math.max(MIN_REPORT_INTERVAL_MILLIS, (now - stageStartMillis) / 100);
+    if (!force && now - lastReportMillis < interval) {
+      return;
+    }
+    lastReportMillis = now;
+    ProcessProgress progress = progress();
+    Workflow.setCurrentDetails(
+        String.format(
+            Locale.ROOT,
+            "%d of %d chunks, %d rows, %d rejected%s",
+            progress.chunksDone(), progress.chunksTotal(), progress.counts().rows(),
+            progress.counts().rejected(), paused ? " (paused)" : ""));
+    Optional<String> parent = Workflow.getInfo().getParentWorkflowId();
+    if (parent.isPresent()) {
+      JobWorkflow job = Workflow.newExternalWorkflowStub(JobWorkflow.class, parent.get());
+      try {
+        job.reportProgress(progress);
+      } catch (RuntimeException e) {
+        log.warn("could not report progress to {}: {}", parent.get(), e.getMessage());
+      }
+    }
   }
 
   @Override
   public ProcessProgress progress() {
-    throw new UnsupportedOperationException("not yet");
+    return new ProcessProgress(
+        done.size(), request.chunks().size(), bytesDone, totals, running.size(), paused,
+        request.state().runs() + 1);
   }
 
   @Override
-  public void pause() {}
+  public void pause() {
+    paused = true;
+  }
 
   @Override
-  public void resume() {}
+  public void resume() {
+    paused = false;
+  }
 }

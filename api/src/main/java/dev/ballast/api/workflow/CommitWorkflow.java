@@ -1,7 +1,7 @@
 package dev.ballast.api.workflow;
 
-import dev.ballast.api.model.CommitRequest;
 import dev.ballast.api.model.CommitResult;
+import dev.ballast.api.model.CommitStageInput;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -9,5 +9,5 @@ import io.temporal.workflow.WorkflowMethod;
 @WorkflowInterface
 public interface CommitWorkflow {
   @WorkflowMethod(name = "BallastCommit")
-  CommitResult commit(CommitRequest request);
+  CommitResult commit(CommitStageInput input);
 }

@@ -1,7 +1,7 @@
 package dev.ballast.api.workflow;
 
-import dev.ballast.api.model.MergeRequest;
 import dev.ballast.api.model.MergeResult;
+import dev.ballast.api.model.MergeStageInput;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -9,5 +9,5 @@ import io.temporal.workflow.WorkflowMethod;
 @WorkflowInterface
 public interface MergeWorkflow {
   @WorkflowMethod(name = "BallastMerge")
-  MergeResult merge(MergeRequest request);
+  MergeResult merge(MergeStageInput input);
 }

@@ -1,0 +1,4 @@
+package dev.ballast.api.model;
+
+/** The merge stage workflow's input: what to merge, and the policy of its activity. */
+public record MergeStageInput(MergeRequest request, StagePolicy policy) {}

@@ -1,0 +1,57 @@
+package dev.ballast.workflows;
+
+import dev.ballast.api.model.RetrySpec;
+import dev.ballast.api.model.StagePolicy;
+import dev.ballast.api.model.TimeoutSpec;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+
+/** Turns a declared {@link StagePolicy} into the activity options Temporal applies. */
+final class StageOptions {
+  private StageOptions() {}
+
+  /**
+   * Activity options for a stage. Cancellation waits until the activity acknowledges it (chunk
+   * activities see it on their next heartbeat), so that nothing is still writing when a cancelled
+   * job discards its staging area.
+   */
+  static ActivityOptions activityOptions(StagePolicy policy, String taskQueue) {
+    RetrySpec retry = policy.retry();
+    TimeoutSpec timeouts = policy.timeouts();
+    RetryOptions.Builder retryOptions = RetryOptions.newBuilder();
+    if (retry.initialInterval() != null) {
+      retryOptions.setInitialInterval(retry.initialInterval());
+    }
+    if (retry.backoffCoefficient() != null) {
+      retryOptions.setBackoffCoefficient(retry.backoffCoefficient());
+    }
+    if (retry.maximumInterval() != null) {
+      retryOptions.setMaximumInterval(retry.maximumInterval());
+    }
+    if (retry.maximumAttempts() != null) {
+      retryOptions.setMaximumAttempts(retry.maximumAttempts());
+    }
+    if (retry.nonRetryableErrorTypes() != null && !retry.nonRetryableErrorTypes().isEmpty()) {
+      retryOptions.setDoNotRetry(retry.nonRetryableErrorTypes().toArray(String[]::new));
+    }
+    ActivityOptions.Builder options =
+        ActivityOptions.newBuilder()
+            .setTaskQueue(taskQueue)
+            .setRetryOptions(retryOptions.build())
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
+    if (timeouts.startToClose() != null) {
+      options.setStartToCloseTimeout(timeouts.startToClose());
+    }
+    if (timeouts.heartbeat() != null) {
+      options.setHeartbeatTimeout(timeouts.heartbeat());
+    }
+    if (timeouts.scheduleToClose() != null) {
+      options.setScheduleToCloseTimeout(timeouts.scheduleToClose());
+    }
+    if (timeouts.scheduleToStart() != null) {
+      options.setScheduleToStartTimeout(timeouts.scheduleToStart());
+    }
+    return options.build();
+  }
+}

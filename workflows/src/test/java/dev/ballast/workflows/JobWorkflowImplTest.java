@@ -1,0 +1,261 @@
+package dev.ballast.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import dev.ballast.api.TaskQueues;
+import dev.ballast.api.activity.CommitActivities;
+import dev.ballast.api.activity.MergeActivities;
+import dev.ballast.api.activity.PlanActivities;
+import dev.ballast.api.model.CommitRequest;
+import dev.ballast.api.model.DiscardRequest;
+import dev.ballast.api.model.JobProgress;
+import dev.ballast.api.model.JobResult;
+import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.model.MergeRequest;
+import dev.ballast.api.model.RetrySpec;
+import dev.ballast.api.model.StagePolicy;
+import dev.ballast.api.model.TimeoutSpec;
+import dev.ballast.api.model.Tolerance;
+import dev.ballast.api.workflow.JobWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mockito.ArgumentCaptor;
+
+/** The job workflow and its stages against mocked activities, in real time. */
+@Timeout(60)
+class JobWorkflowImplTest {
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private PlanActivities plan;
+  private MergeActivities merge;
+  private CommitActivities commit;
+
+  @BeforeEach
+  void setUp() {
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    client = env.getWorkflowClient();
+    plan = mock(PlanActivities.class, withSettings().withoutAnnotations());
+    merge = mock(MergeActivities.class, withSettings().withoutAnnotations());
+    commit = mock(CommitActivities.class, withSettings().withoutAnnotations());
+    when(merge.merge(any())).thenAnswer(i -> Fixtures.merged(i.getArgument(0)));
+    when(commit.commit(any())).thenAnswer(i -> Fixtures.committed(i.getArgument(0)));
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  private void startWorkers(FakeChunkActivities chunks) {
+    Worker jobs = env.newWorker(TaskQueues.JOBS);
+    jobs.registerWorkflowImplementationTypes(
+        JobWorkflowImpl.class, PlanWorkflowImpl.class, ProcessWorkflowImpl.class,
+        MergeWorkflowImpl.class, CommitWorkflowImpl.class);
+    jobs.registerActivitiesImplementations(plan, merge, commit);
+    Worker chunkWorker =
+        env.newWorker(
+            TaskQueues.CHUNKS,
+            WorkerOptions.newBuilder()
+                .setMaxHeartbeatThrottleInterval(Duration.ofMillis(200))
+                .build());
+    chunkWorker.registerActivitiesImplementations(chunks);
+    env.start();
+  }
+
+  /** A spec whose chunk activities heartbeat often and are not retried. */
+  static JobSpec spec(String id, Tolerance tolerance, Integer historyEventLimit) {
+    JobSpec base = Fixtures.spec(id, tolerance, historyEventLimit);
+    StagePolicy fast =
+        new StagePolicy(
+            new RetrySpec(null, null, null, 1, null),
+            new TimeoutSpec(null, Duration.ofSeconds(2), null, null));
+    return new JobSpec(
+        base.id(), base.type(), base.inputs(), base.output(), base.parameters(),
+        base.chunkBytes(), base.maxInFlight(), base.tolerance(), Map.of("process", fast),
+        base.keepBackups(), base.historyEventLimit());
+  }
+
+  private JobWorkflow stub(String id) {
+    return client.newWorkflowStub(
+        JobWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.JOBS).build());
+  }
+
+  private JobProgress awaitProgress(JobWorkflow job, Predicate<JobProgress> condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    JobProgress last = null;
+    while (System.nanoTime() < deadline) {
+      last = job.progress();
+      if (condition.test(last)) {
+        return last;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("condition not reached; last progress: " + last);
+  }
+
+  @Test
+  void runsEveryStageAndEveryChunkOnceWithinTheWindow() {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(7));
+    FakeChunkActivities chunks = new FakeChunkActivities(0);
+    startWorkers(chunks);
+
+    JobResult result = stub("job-1").run(spec("job-1", null, null));
+
+    assertEquals(Fixtures.total(7), result.counts());
+    assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), chunks.calls.stream().sorted().toList());
+    assertTrue(chunks.maxConcurrent.get() <= 3, "at most maxInFlight chunks at once");
+    assertEquals(7, result.chunks());
+    assertEquals("/data/out", result.outputDir());
+
+    ArgumentCaptor<MergeRequest> mergeRequest = ArgumentCaptor.forClass(MergeRequest.class);
+    verify(merge).merge(mergeRequest.capture());
+    assertEquals(Fixtures.total(7), mergeRequest.getValue().counts());
+    assertEquals(Fixtures.STAGING, mergeRequest.getValue().stagingDir());
+    ArgumentCaptor<CommitRequest> commitRequest = ArgumentCaptor.forClass(CommitRequest.class);
+    verify(commit).commit(commitRequest.capture());
+    assertEquals(2, commitRequest.getValue().keepBackups());
+    verify(commit, never()).discard(any());
+
+    JobProgress done = client.newWorkflowStub(JobWorkflow.class, "job-1").progress();
+    assertEquals("DONE", done.stage());
+    assertEquals(7, done.chunksDone());
+  }
+
+  @Test
+  void continuesAsNewPastTheEventLimitAndStillCountsEveryChunkOnce() {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(12));
+    FakeChunkActivities chunks = new FakeChunkActivities(0);
+    startWorkers(chunks);
+
+    JobResult result = stub("job-can").run(spec("job-can", null, 20));
+
+    assertEquals(Fixtures.total(12), result.counts());
+    assertEquals(12, chunks.calls.size(), "no chunk processed twice across runs");
+    assertTrue(
+        client.fetchHistory("job-can/process").getHistory().getEvents(0)
+            .getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId().isEmpty() == false,
+        "the process stage continued as new at least once");
+  }
+
+  @Test
+  void failsWithoutPublishingWhenRejectsExceedTheTolerance() {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(4));
+    startWorkers(new FakeChunkActivities(0));
+
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> stub("job-tol").run(spec("job-tol", new Tolerance(3L, null), null)));
+
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals("TOLERANCE_EXCEEDED", cause.getType());
+    assertTrue(cause.getOriginalMessage().contains("4 rows rejected, more than the 3"),
+        cause.getOriginalMessage());
+    verify(merge, never()).merge(any());
+    verify(commit, never()).commit(any());
+    verify(commit).discard(new DiscardRequest("job-tol", "/data/out"));
+  }
+
+  @Test
+  void aChunkThatFailsForGoodFailsTheJobAndKeepsStagingForAResume() {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(5));
+    FakeChunkActivities chunks = new FakeChunkActivities(0);
+    chunks.failIndex = 2;
+    startWorkers(chunks);
+
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> stub("job-f").run(spec("job-f", null, null)));
+
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, root);
+    assertEquals("INPUT_CHANGED", failure.getType());
+    verify(merge, never()).merge(any());
+    verify(commit, never()).discard(any());
+    String message = client.newWorkflowStub(JobWorkflow.class, "job-f").progress().message();
+    assertTrue(message.contains("failed in process"), message);
+  }
+
+  @Test
+  void pauseStopsDispatchingAndResumeFinishesTheJob() throws Exception {
+    CountDownLatch planned = new CountDownLatch(1);
+    when(plan.plan(any()))
+        .thenAnswer(
+            i -> {
+              assertTrue(planned.await(20, TimeUnit.SECONDS));
+              return Fixtures.plan(4);
+            });
+    FakeChunkActivities chunks = new FakeChunkActivities(0);
+    startWorkers(chunks);
+    JobWorkflow job = stub("job-p");
+    WorkflowClient.start(job::run, spec("job-p", null, null));
+
+    job.pause();
+    awaitProgress(job, JobProgress::paused);
+    planned.countDown();
+    // The process stage reports as soon as it has decided not to dispatch anything.
+    JobProgress paused =
+        awaitProgress(job, p -> p.stage().equals("PROCESS") && p.message().contains("0 of 4"));
+    assertTrue(paused.paused());
+    assertEquals(0, chunks.calls.size(), "no chunk dispatched while paused");
+
+    job.resume();
+    JobResult result = WorkflowStub.fromTyped(job).getResult(JobResult.class);
+    assertEquals(Fixtures.total(4), result.counts());
+  }
+
+  @Test
+  void cancelStopsInFlightChunksAndDiscardsStaging() throws Exception {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(6));
+    FakeChunkActivities chunks = new FakeChunkActivities(3);
+    chunks.release = new CountDownLatch(1);
+    startWorkers(chunks);
+    JobWorkflow job = stub("job-c");
+    WorkflowClient.start(job::run, spec("job-c", null, null));
+    assertTrue(chunks.started.await(20, TimeUnit.SECONDS), "three chunks in flight");
+
+    WorkflowStub.fromTyped(job).cancel();
+
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> WorkflowStub.fromTyped(job).getResult(JobResult.class));
+    assertInstanceOf(CanceledFailure.class, e.getCause());
+    assertEquals(3, chunks.cancelled.size(), "each in-flight chunk saw the cancellation");
+    verify(commit).discard(new DiscardRequest("job-c", "/data/out"));
+    verify(merge, never()).merge(any());
+  }
+}
