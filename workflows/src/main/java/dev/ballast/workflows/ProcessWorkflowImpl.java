@@ -16,7 +16,6 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
@@ -41,9 +40,9 @@ import org.slf4j.Logger;
  * the stage stops dispatching, lets the chunks in flight finish, and continues as new carrying only
  * the indexes of finished chunks and their counts.
  *
- * <p>If a chunk fails for good (retries exhausted or a non-retryable error), the chunks still in
- * flight are cancelled and awaited before the failure is raised, so that nothing is left writing;
- * their checkpoints let a later run of the same job resume them.
+ * <p>If a chunk fails for good (retries exhausted or a non-retryable error), no new chunk is
+ * started and the chunks still in flight are awaited before the failure is raised, so that nothing
+ * is left writing; their staged results let a later run of the same job skip them.
  */
 public class ProcessWorkflowImpl implements ProcessWorkflow {
   private static final Logger log = Workflow.getLogger(ProcessWorkflowImpl.class);
@@ -93,13 +92,13 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
     ActivityOptions baseOptions =
         StageOptions.activityOptions(request.policy(), TaskQueues.CHUNKS);
 
-    CancellationScope chunks = Workflow.newCancellationScope(() -> dispatch(queue, baseOptions));
     try {
-      chunks.run();
+      dispatch(queue, baseOptions);
     } catch (ActivityFailure | CanceledFailure failure) {
-      // A chunk failed for good, or the stage is being cancelled: stop the chunks in flight and
-      // wait until they have acknowledged, so that none is still writing staged files.
-      chunks.cancel();
+      // A chunk failed for good, or the stage is being cancelled (then Temporal has already asked
+      // the chunks in flight to stop). Either way, wait for the chunks in flight to end, so that
+      // none is still writing staged files when the stage ends; after a failure they finish their
+      // work normally and a later run of the job reuses it.
       List<Promise<ChunkResult>> inFlight = new ArrayList<>(running.values());
       Workflow.newDetachedCancellationScope(
               () -> {

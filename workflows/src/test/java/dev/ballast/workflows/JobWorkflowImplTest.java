@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
-import static org.mockito.Mockito.withSettings;
 
-import dev.ballast.api.TaskQueues;
 import dev.ballast.api.activity.CommitActivities;
 import dev.ballast.api.activity.MergeActivities;
 import dev.ballast.api.activity.PlanActivities;
@@ -21,24 +18,16 @@ import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.MergeRequest;
-import dev.ballast.api.model.RetrySpec;
-import dev.ballast.api.model.StagePolicy;
-import dev.ballast.api.model.TimeoutSpec;
 import dev.ballast.api.model.Tolerance;
 import dev.ballast.api.workflow.JobWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerOptions;
-import java.time.Duration;
+import dev.ballast.workflows.replay.HistoryRecorder;
+import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -51,7 +40,7 @@ import org.mockito.ArgumentCaptor;
 /** The job workflow and its stages against mocked activities, in real time. */
 @Timeout(60)
 class JobWorkflowImplTest {
-  private TestWorkflowEnvironment env;
+  private WorkflowBench bench;
   private WorkflowClient client;
   private PlanActivities plan;
   private MergeActivities merge;
@@ -59,55 +48,35 @@ class JobWorkflowImplTest {
 
   @BeforeEach
   void setUp() {
-    env =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-    client = env.getWorkflowClient();
-    plan = mock(PlanActivities.class, withSettings().withoutAnnotations());
-    merge = mock(MergeActivities.class, withSettings().withoutAnnotations());
-    commit = mock(CommitActivities.class, withSettings().withoutAnnotations());
-    when(merge.merge(any())).thenAnswer(i -> Fixtures.merged(i.getArgument(0)));
-    when(commit.commit(any())).thenAnswer(i -> Fixtures.committed(i.getArgument(0)));
+    bench = new WorkflowBench();
+    client = bench.client;
+    plan = bench.plan;
+    merge = bench.merge;
+    commit = bench.commit;
   }
 
   @AfterEach
   void tearDown() {
-    env.close();
+    bench.close();
   }
 
   private void startWorkers(FakeChunkActivities chunks) {
-    Worker jobs = env.newWorker(TaskQueues.JOBS);
-    jobs.registerWorkflowImplementationTypes(
-        JobWorkflowImpl.class, PlanWorkflowImpl.class, ProcessWorkflowImpl.class,
-        MergeWorkflowImpl.class, CommitWorkflowImpl.class);
-    jobs.registerActivitiesImplementations(plan, merge, commit);
-    Worker chunkWorker =
-        env.newWorker(
-            TaskQueues.CHUNKS,
-            WorkerOptions.newBuilder()
-                .setMaxHeartbeatThrottleInterval(Duration.ofMillis(200))
-                .build());
-    chunkWorker.registerActivitiesImplementations(chunks);
-    env.start();
+    bench.start(chunks);
   }
 
-  /** A spec whose chunk activities heartbeat often and are not retried. */
-  static JobSpec spec(String id, Tolerance tolerance, Integer historyEventLimit) {
-    JobSpec base = Fixtures.spec(id, tolerance, historyEventLimit);
-    StagePolicy fast =
-        new StagePolicy(
-            new RetrySpec(null, null, null, 1, null),
-            new TimeoutSpec(null, Duration.ofSeconds(2), null, null));
-    return new JobSpec(
-        base.id(), base.type(), base.inputs(), base.output(), base.parameters(),
-        base.chunkBytes(), base.maxInFlight(), base.tolerance(), Map.of("process", fast),
-        base.keepBackups(), base.historyEventLimit());
+  private static JobSpec spec(String id, Tolerance tolerance, Integer historyEventLimit) {
+    return WorkflowBench.spec(id, tolerance, historyEventLimit);
   }
 
   private JobWorkflow stub(String id) {
-    return client.newWorkflowStub(
-        JobWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.JOBS).build());
+    return bench.newJob(id);
+  }
+
+  /** Records the finished job's histories for the replay tests when asked to. */
+  private void recordIfAsked(String jobId) throws IOException {
+    if (Boolean.getBoolean(HistoryRecorder.PROPERTY)) {
+      HistoryRecorder.record(client, jobId);
+    }
   }
 
   private JobProgress awaitProgress(JobWorkflow job, Predicate<JobProgress> condition)
@@ -125,12 +94,13 @@ class JobWorkflowImplTest {
   }
 
   @Test
-  void runsEveryStageAndEveryChunkOnceWithinTheWindow() {
+  void runsEveryStageAndEveryChunkOnceWithinTheWindow() throws IOException {
     when(plan.plan(any())).thenReturn(Fixtures.plan(7));
     FakeChunkActivities chunks = new FakeChunkActivities(0);
     startWorkers(chunks);
 
     JobResult result = stub("job-1").run(spec("job-1", null, null));
+    recordIfAsked("job-1");
 
     assertEquals(Fixtures.total(7), result.counts());
     assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), chunks.calls.stream().sorted().toList());
@@ -147,18 +117,19 @@ class JobWorkflowImplTest {
     assertEquals(2, commitRequest.getValue().keepBackups());
     verify(commit, never()).discard(any());
 
-    JobProgress done = client.newWorkflowStub(JobWorkflow.class, "job-1").progress();
+    JobProgress done = bench.job("job-1").progress();
     assertEquals("DONE", done.stage());
     assertEquals(7, done.chunksDone());
   }
 
   @Test
-  void continuesAsNewPastTheEventLimitAndStillCountsEveryChunkOnce() {
+  void continuesAsNewPastTheEventLimitAndStillCountsEveryChunkOnce() throws IOException {
     when(plan.plan(any())).thenReturn(Fixtures.plan(12));
     FakeChunkActivities chunks = new FakeChunkActivities(0);
     startWorkers(chunks);
 
     JobResult result = stub("job-can").run(spec("job-can", null, 20));
+    recordIfAsked("job-can");
 
     assertEquals(Fixtures.total(12), result.counts());
     assertEquals(12, chunks.calls.size(), "no chunk processed twice across runs");
@@ -205,7 +176,7 @@ class JobWorkflowImplTest {
     assertEquals("INPUT_CHANGED", failure.getType());
     verify(merge, never()).merge(any());
     verify(commit, never()).discard(any());
-    String message = client.newWorkflowStub(JobWorkflow.class, "job-f").progress().message();
+    String message = bench.job("job-f").progress().message();
     assertTrue(message.contains("failed in process"), message);
   }
 
