@@ -98,6 +98,10 @@ public final class InputResolver {
     if (Files.exists(path)) {
       throw notFound(entry, "is neither a regular file nor a directory");
     }
+    Path parent = path.getParent();
+    if (parent != null && isGlob(parent.toString())) {
+      throw notFound(entry, "does not exist (globs may only use wildcards in the file-name part)");
+    }
     throw notFound(entry, "does not exist");
   }
 

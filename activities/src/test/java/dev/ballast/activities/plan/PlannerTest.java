@@ -172,6 +172,7 @@ class PlannerTest {
     assertFailure(ErrorType.INPUT_NOT_FOUND, "does not exist", () -> planner.plan(spec(List.of(tmp.resolve("missing.csv").toString()), null)));
     assertFailure(ErrorType.INPUT_NOT_FOUND, "matches no file", () -> planner.plan(spec(List.of(tmp.resolve("empty/*.csv").toString()), null)));
     assertFailure(ErrorType.INPUT_NOT_FOUND, "does not exist", () -> planner.plan(spec(List.of(tmp.resolve("nodir/*.csv").toString()), null)));
+    assertFailure(ErrorType.INPUT_NOT_FOUND, "file-name part", () -> planner.plan(spec(List.of(tmp.resolve("*/a.csv").toString()), null)));
     assertFailure(ErrorType.INPUT_NOT_FOUND, "no regular file", () -> planner.plan(spec(List.of(tmp.resolve("empty").toString()), null)));
     Path noAmount = csv("bad.csv", "id,value\n1,2\n");
     assertFailure(ErrorType.BAD_HEADER, "bad.csv has no 'amount'", () -> planner.plan(spec(List.of(noAmount.toString()), null)));
