@@ -33,6 +33,10 @@ public final class ManifestVerifier {
       problems.add(Manifest.FILE_NAME + ": cannot be read: " + e.getMessage());
       return problems;
     }
+    if (manifest.jobId() == null || manifest.finishedAt() == null) {
+      problems.add(Manifest.FILE_NAME + ": has no jobId or finishedAt, so it is not a Ballast manifest");
+      return problems;
+    }
     for (Manifest.Output output : manifest.outputs()) {
       String name = output.name();
       if (!isPlainFileName(name)) {

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -213,7 +214,7 @@ class CommitterTest {
     assertTrue(failure.getOriginalMessage().contains("settlement.csv"), failure.getOriginalMessage());
     assertEquals(before, tree(out));
 
-    Files.write(staged, Files.readAllBytes(staged), java.nio.file.StandardOpenOption.APPEND);
+    Files.write(staged, Files.readAllBytes(staged), StandardOpenOption.APPEND);
     failure = assertThrows(ApplicationFailure.class, () -> at(T2).commit(r));
     assertTrue(failure.getOriginalMessage().contains("size"), failure.getOriginalMessage());
 

@@ -81,6 +81,11 @@ class ManifestVerifierTest {
     assertEquals(1, unreadable.size());
     assertTrue(unreadable.get(0).startsWith("manifest.json: cannot be read"), unreadable.get(0));
 
+    Files.writeString(dir.resolve(Manifest.FILE_NAME), "{\"outputs\": []}");
+    List<String> foreign = ManifestVerifier.verify(dir);
+    assertEquals(1, foreign.size());
+    assertTrue(foreign.get(0).contains("not a Ballast manifest"), foreign.get(0));
+
     Files.delete(dir.resolve(Manifest.FILE_NAME));
     List<String> missing = ManifestVerifier.verify(dir);
     assertEquals(1, missing.size());
