@@ -1,0 +1,212 @@
+package dev.ballast.activities.plan;
+
+import dev.ballast.activities.Failures;
+import dev.ballast.activities.files.InputResolver;
+import dev.ballast.activities.files.StagingLayout;
+import dev.ballast.activities.job.JobType;
+import dev.ballast.activities.job.JobTypes;
+import dev.ballast.api.ErrorType;
+import dev.ballast.api.model.ChunkRef;
+import dev.ballast.api.model.InputFile;
+import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.model.PlanResult;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The plan stage without Temporal: validates a spec, resolves and checks its inputs, creates the
+ * staging directory and fingerprints and splits every input. The plan activity wraps it; tests and
+ * benchmarks call it directly.
+ *
+ * <p>Problems surface as {@link ApplicationFailure}s typed by {@link ErrorType}: {@code BAD_SPEC},
+ * {@code INPUT_NOT_FOUND}, {@code BAD_HEADER} and {@code OUTPUT_CONFLICT} are final, {@code IO} is
+ * retried.
+ */
+public final class Planner {
+  /** Longest header line accepted. */
+  public static final int MAX_HEADER_BYTES = 1 << 20;
+
+  private static final Logger log = LoggerFactory.getLogger(Planner.class);
+
+  private final JobTypes jobTypes;
+  private final FileScanner scanner;
+
+  public Planner(JobTypes jobTypes) {
+    this(jobTypes, new FileScanner());
+  }
+
+  public Planner(JobTypes jobTypes, FileScanner scanner) {
+    this.jobTypes = jobTypes;
+    this.scanner = scanner;
+  }
+
+  /** Plans {@code spec} without progress reports. */
+  public PlanResult plan(JobSpec spec) {
+    return plan(spec, bytes -> {});
+  }
+
+  /**
+   * Plans {@code spec}.
+   *
+   * @param progress told the total input bytes read so far, after every buffer
+   */
+  public PlanResult plan(JobSpec rawSpec, LongConsumer progress) {
+    JobSpec spec = validate(rawSpec);
+    JobType jobType = jobType(spec);
+
+    Path output = path("output", spec.output());
+    StagingLayout layout = StagingLayout.forJob(output, spec.id());
+    List<Path> files =
+        new InputResolver(layout.outputDir().resolve(StagingLayout.HIDDEN_DIR)).resolve(spec.inputs());
+
+    if (Files.exists(layout.outputDir()) && !Files.isDirectory(layout.outputDir())) {
+      throw Failures.of(
+          ErrorType.OUTPUT_CONFLICT,
+          "output '" + spec.output() + "' exists and is not a directory");
+    }
+    for (Path file : files) {
+      checkHeader(jobType, file);
+    }
+    try {
+      Files.createDirectories(layout.outputDir());
+      Files.createDirectories(layout.dir());
+    } catch (IOException e) {
+      throw Failures.of(ErrorType.IO, "cannot create staging directory " + layout.dir() + ": " + e, e);
+    }
+
+    List<InputFile> inputs = new ArrayList<>(files.size());
+    List<ChunkRef> chunks = new ArrayList<>();
+    long[] readSoFar = {0};
+    LongConsumer onRead =
+        n -> {
+          readSoFar[0] += n;
+          progress.accept(readSoFar[0]);
+        };
+    for (int fileIndex = 0; fileIndex < files.size(); fileIndex++) {
+      Path file = files.get(fileIndex);
+      String name = file.getFileName().toString();
+      FileScanner.Scan scan;
+      long lastModified;
+      try {
+        lastModified = Files.getLastModifiedTime(file).toMillis();
+        scan = scanner.scan(file, spec.chunkBytes(), onRead);
+        long sizeNow = Files.size(file);
+        if (sizeNow != scan.bytes()) {
+          throw Failures.of(
+              ErrorType.IO,
+              "input " + name + " changed while it was planned (" + scan.bytes() + " bytes read, "
+                  + sizeNow + " now)");
+        }
+      } catch (IOException e) {
+        throw Failures.of(ErrorType.IO, "cannot read input " + file + ": " + e, e);
+      }
+      inputs.add(new InputFile(fileIndex, file.toString(), name, scan.bytes(), scan.sha256(), lastModified));
+      for (FileScanner.Chunk c : scan.chunks()) {
+        chunks.add(
+            new ChunkRef(
+                chunks.size(), fileIndex, file.toString(), name, c.start(), c.end(), c.firstLine(), c.crc32c()));
+      }
+      log.info(
+          "planned input {} ({} bytes, {} lines, {} chunks, sha256 {})",
+          file, scan.bytes(), scan.lines(), scan.chunks().size(), scan.sha256());
+    }
+    log.info(
+        "planned job {}: {} input(s), {} chunk(s), staging in {}",
+        spec.id(), inputs.size(), chunks.size(), layout.dir());
+    return new PlanResult(layout.dir().toString(), List.copyOf(inputs), List.copyOf(chunks));
+  }
+
+  /** {@code spec} with defaults, or a {@code BAD_SPEC} failure naming the bad field. */
+  static JobSpec validate(JobSpec raw) {
+    if (raw == null) {
+      throw badSpec("the job spec is missing");
+    }
+    JobSpec spec = raw.withDefaults();
+    if (isBlank(spec.id())) {
+      throw badSpec("the job spec has no 'id'");
+    }
+    if (isBlank(spec.type())) {
+      throw badSpec("the job spec has no 'type'");
+    }
+    if (spec.inputs() == null || spec.inputs().isEmpty()) {
+      throw badSpec("the job spec has no 'inputs': give at least one file, directory or glob");
+    }
+    for (String input : spec.inputs()) {
+      if (isBlank(input)) {
+        throw badSpec("the job spec's 'inputs' hold an empty entry");
+      }
+    }
+    if (isBlank(spec.output())) {
+      throw badSpec("the job spec has no 'output' directory");
+    }
+    if (spec.chunkBytes() < 1) {
+      throw badSpec("'chunkBytes' must be at least 1, not " + spec.chunkBytes());
+    }
+    if (spec.maxInFlight() < 1) {
+      throw badSpec("'maxInFlight' must be at least 1, not " + spec.maxInFlight());
+    }
+    if (spec.keepBackups() < 0) {
+      throw badSpec("'keepBackups' must not be negative, not " + spec.keepBackups());
+    }
+    return spec;
+  }
+
+  private JobType jobType(JobSpec spec) {
+    JobType jobType;
+    try {
+      jobType = jobTypes.get(spec.type());
+    } catch (IllegalArgumentException e) {
+      throw badSpec(e.getMessage());
+    }
+    try {
+      jobType.checkParameters(spec.parameters());
+    } catch (IllegalArgumentException e) {
+      throw badSpec("bad 'parameters' for job type " + spec.type() + ": " + e.getMessage());
+    }
+    return jobType;
+  }
+
+  private static void checkHeader(JobType jobType, Path file) {
+    String name = file.getFileName().toString();
+    String header;
+    try {
+      header = FileScanner.readHeaderLine(file, MAX_HEADER_BYTES);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_HEADER, "input " + e.getMessage());
+    } catch (IOException e) {
+      throw Failures.of(ErrorType.IO, "cannot read the header of input " + file + ": " + e, e);
+    }
+    if (header == null) {
+      throw Failures.of(ErrorType.BAD_HEADER, "input " + name + " is empty: expected a header line");
+    }
+    try {
+      jobType.checkHeader(name, header);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_HEADER, e.getMessage());
+    }
+  }
+
+  private static Path path(String field, String value) {
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw badSpec("'" + field + "' is not a valid path: " + e.getMessage());
+    }
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static ApplicationFailure badSpec(String message) {
+    return Failures.of(ErrorType.BAD_SPEC, message);
+  }
+}
