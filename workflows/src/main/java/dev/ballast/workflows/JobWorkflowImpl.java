@@ -156,7 +156,8 @@ public class JobWorkflowImpl implements JobWorkflow {
         committed.finishedAt(),
         processed.chunks(),
         processed.retriedChunks(),
-        processed.redoneBytes());
+        processed.redoneBytes(),
+        processed.failedOver());
   }
 
   /** Runs the process stage, forwarding pause and resume to it while it runs. */
@@ -172,7 +173,7 @@ public class JobWorkflowImpl implements JobWorkflow {
             spec.maxInFlight(),
             spec.policy(Stage.PROCESS),
             spec.historyEventLimit(),
-            new ProcessState(List.of(), Counts.ZERO, paused, 0, 0, 0));
+            ProcessState.initial(paused));
     boolean forwarded = paused;
     Promise<ProcessResult> result = Async.function(child::process, request);
     processing = result;

@@ -13,8 +13,10 @@ import dev.ballast.api.model.ProcessState;
 import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.api.workflow.ProcessWorkflow;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -40,6 +42,10 @@ import org.slf4j.Logger;
  * the stage stops dispatching, lets the chunks in flight finish, and continues as new carrying only
  * the indexes of finished chunks and their counts.
  *
+ * <p>With a backup task queue declared in the stage policy, a chunk that no worker of the primary
+ * pool picks up within the schedule-to-start timeout is rescheduled on the backup queue (standby
+ * capacity); the stage records which chunks failed over.
+ *
  * <p>If a chunk fails for good (retries exhausted or a non-retryable error), no new chunk is
  * started and the chunks still in flight are awaited before the failure is raised, so that nothing
  * is left writing; their staged results let a later run of the same job skip them.
@@ -57,6 +63,7 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
   private long bytesDone;
   private boolean paused;
   private int retriedChunks;
+  private final TreeSet<Integer> failedOver;
   private long redoneBytes;
   private final Map<Integer, Promise<ChunkResult>> running = new LinkedHashMap<>();
   private long stageStartMillis;
@@ -71,6 +78,9 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
     this.paused = state.paused();
     this.retriedChunks = state.retriedChunks();
     this.redoneBytes = state.redoneBytes();
+    // Histories recorded before backup queues existed carry no failedOver list.
+    this.failedOver =
+        new TreeSet<>(state.failedOver() == null ? List.of() : state.failedOver());
     for (ChunkRef chunk : request.chunks()) {
       chunksByIndex.put(chunk.index(), chunk);
       if (done.contains(chunk.index())) {
@@ -89,11 +99,9 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
         queue.add(chunk);
       }
     }
-    ActivityOptions baseOptions =
-        StageOptions.activityOptions(request.policy(), TaskQueues.CHUNKS);
 
     try {
-      dispatch(queue, baseOptions);
+      dispatch(queue);
     } catch (ActivityFailure | CanceledFailure failure) {
       // A chunk failed for good, or the stage is being cancelled (then Temporal has already asked
       // the chunks in flight to stop). Either way, wait for the chunks in flight to end, so that
@@ -114,7 +122,7 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
       ProcessState next =
           new ProcessState(
               List.copyOf(done), totals, paused, request.state().runs() + 1, retriedChunks,
-              redoneBytes);
+              redoneBytes, List.copyOf(failedOver));
       log.info(
           "continuing as new after {} events: {} of {} chunks done",
           Workflow.getInfo().getHistoryLength(), done.size(), request.chunks().size());
@@ -122,17 +130,18 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
     }
     report(true);
     return new ProcessResult(
-        totals, request.chunks().size(), retriedChunks, redoneBytes, request.state().runs() + 1);
+        totals, request.chunks().size(), retriedChunks, redoneBytes, request.state().runs() + 1,
+        List.copyOf(failedOver));
   }
 
-  private void dispatch(Deque<ChunkRef> queue, ActivityOptions baseOptions) {
+  private void dispatch(Deque<ChunkRef> queue) {
     while (true) {
       // Harvest before dispatching, so that no chunk is started in the same workflow task that
       // learns of a failure (and would have to cancel it at once).
       harvest();
       boolean newRunDue = !queue.isEmpty() && historyTooLong();
       while (!paused && !newRunDue && running.size() < request.maxInFlight() && !queue.isEmpty()) {
-        start(queue.poll(), baseOptions);
+        start(queue.poll(), false);
       }
       if (running.isEmpty()) {
         if (queue.isEmpty() || newRunDue) {
@@ -148,11 +157,14 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
     }
   }
 
-  private void start(ChunkRef chunk, ActivityOptions baseOptions) {
-    ChunkActivities activities =
-        Workflow.newActivityStub(
-            ChunkActivities.class,
-            ActivityOptions.newBuilder(baseOptions).setSummary(summary(chunk)).build());
+  private void start(ChunkRef chunk, boolean onBackup) {
+    String taskQueue = onBackup ? request.policy().backupTaskQueue() : TaskQueues.CHUNKS;
+    ActivityOptions options =
+        ActivityOptions.newBuilder(
+                StageOptions.activityOptions(request.policy(), taskQueue, !onBackup))
+            .setSummary(summary(chunk) + (onBackup ? " (backup queue)" : ""))
+            .build();
+    ChunkActivities activities = Workflow.newActivityStub(ChunkActivities.class, options);
     ChunkTask task =
         new ChunkTask(
             request.jobId(), request.type(), request.stagingDir(), request.parameters(), chunk);
@@ -179,9 +191,13 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
     return false;
   }
 
-  /** Records every finished chunk; throws the failure of the first failed one. */
+  /**
+   * Records every finished chunk and moves to the backup queue those the primary pool did not pick
+   * up in time; throws the failure of the first chunk that failed for good.
+   */
   private void harvest() {
     ActivityFailure failure = null;
+    List<Integer> toBackup = new ArrayList<>();
     Iterator<Map.Entry<Integer, Promise<ChunkResult>>> it = running.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<Integer, Promise<ChunkResult>> entry = it.next();
@@ -191,8 +207,12 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
       }
       it.remove();
       if (promise.getFailure() != null) {
-        if (failure == null && promise.getFailure() instanceof ActivityFailure f) {
-          failure = f;
+        if (promise.getFailure() instanceof ActivityFailure f) {
+          if (notPickedUp(f) && request.policy().backupTaskQueue() != null) {
+            toBackup.add(entry.getKey());
+          } else if (failure == null) {
+            failure = f;
+          }
         }
         continue;
       }
@@ -200,6 +220,14 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
     }
     if (failure != null) {
       throw failure;
+    }
+    for (int index : toBackup) {
+      log.warn(
+          "chunk {} was not picked up from {} within its schedule-to-start timeout; "
+              + "rescheduling it on backup queue {}",
+          index, TaskQueues.CHUNKS, request.policy().backupTaskQueue());
+      failedOver.add(index);
+      start(chunksByIndex.get(index), true);
     }
   }
 
@@ -211,6 +239,11 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
       retriedChunks++;
     }
     redoneBytes += result.redoneBytes();
+  }
+
+  private static boolean notPickedUp(ActivityFailure failure) {
+    return failure.getCause() instanceof TimeoutFailure timeout
+        && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
   }
 
   private boolean historyTooLong() {

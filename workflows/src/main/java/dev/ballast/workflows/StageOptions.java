@@ -17,6 +17,16 @@ final class StageOptions {
    * job discards its staging area.
    */
   static ActivityOptions activityOptions(StagePolicy policy, String taskQueue) {
+    return activityOptions(policy, taskQueue, true);
+  }
+
+  /**
+   * Activity options for a stage; without the declared schedule-to-start timeout when {@code
+   * withScheduleToStart} is false (a chunk moved to the backup queue waits there as long as it
+   * takes).
+   */
+  static ActivityOptions activityOptions(
+      StagePolicy policy, String taskQueue, boolean withScheduleToStart) {
     RetrySpec retry = policy.retry();
     TimeoutSpec timeouts = policy.timeouts();
     RetryOptions.Builder retryOptions = RetryOptions.newBuilder();
@@ -49,7 +59,7 @@ final class StageOptions {
     if (timeouts.scheduleToClose() != null) {
       options.setScheduleToCloseTimeout(timeouts.scheduleToClose());
     }
-    if (timeouts.scheduleToStart() != null) {
+    if (withScheduleToStart && timeouts.scheduleToStart() != null) {
       options.setScheduleToStartTimeout(timeouts.scheduleToStart());
     }
     return options.build();

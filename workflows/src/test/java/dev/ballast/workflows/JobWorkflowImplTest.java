@@ -18,6 +18,9 @@ import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.MergeRequest;
+import dev.ballast.api.model.RetrySpec;
+import dev.ballast.api.model.StagePolicy;
+import dev.ballast.api.model.TimeoutSpec;
 import dev.ballast.api.model.Tolerance;
 import dev.ballast.api.workflow.JobWorkflow;
 import io.temporal.client.WorkflowClient;
@@ -27,7 +30,9 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import dev.ballast.workflows.replay.HistoryRecorder;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -228,5 +233,29 @@ class JobWorkflowImplTest {
     assertEquals(3, chunks.cancelled.size(), "each in-flight chunk saw the cancellation");
     verify(commit).discard(new DiscardRequest("job-c", "/data/out"));
     verify(merge, never()).merge(any());
+  }
+
+  @Test
+  void chunksNotPickedUpByThePrimaryPoolFailOverToTheBackupQueue() {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(3));
+    FakeChunkActivities standby = new FakeChunkActivities(0);
+    bench.start(standby, "ballast-chunks-standby");
+    JobSpec base = spec("job-b", null, null);
+    StagePolicy withBackup =
+        new StagePolicy(
+            new RetrySpec(null, null, null, 1, null),
+            new TimeoutSpec(null, Duration.ofSeconds(2), null, Duration.ofSeconds(1)),
+            "ballast-chunks-standby");
+    JobSpec spec =
+        new JobSpec(
+            base.id(), base.type(), base.inputs(), base.output(), base.parameters(),
+            base.chunkBytes(), base.maxInFlight(), base.tolerance(), Map.of("process", withBackup),
+            base.keepBackups(), base.historyEventLimit());
+
+    JobResult result = stub("job-b").run(spec);
+
+    assertEquals(Fixtures.total(3), result.counts());
+    assertEquals(List.of(0, 1, 2), result.failedOverChunks());
+    assertEquals(List.of(0, 1, 2), standby.calls.stream().sorted().toList());
   }
 }

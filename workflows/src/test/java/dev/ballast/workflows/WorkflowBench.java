@@ -45,6 +45,11 @@ final class WorkflowBench implements AutoCloseable {
   }
 
   void start(FakeChunkActivities chunks) {
+    start(chunks, TaskQueues.CHUNKS);
+  }
+
+  /** Starts the workers, the chunk worker polling {@code chunkQueue}. */
+  void start(FakeChunkActivities chunks, String chunkQueue) {
     Worker jobs = env.newWorker(TaskQueues.JOBS);
     jobs.registerWorkflowImplementationTypes(
         JobWorkflowImpl.class, PlanWorkflowImpl.class, ProcessWorkflowImpl.class,
@@ -52,7 +57,7 @@ final class WorkflowBench implements AutoCloseable {
     jobs.registerActivitiesImplementations(plan, merge, commit);
     Worker chunkWorker =
         env.newWorker(
-            TaskQueues.CHUNKS,
+            chunkQueue,
             WorkerOptions.newBuilder()
                 .setMaxHeartbeatThrottleInterval(Duration.ofMillis(200))
                 .build());

@@ -15,6 +15,7 @@ import java.util.List;
  * @param chunks chunks processed
  * @param retriedChunks chunks that needed more than one attempt
  * @param redoneBytes bytes processed twice because of retries
+ * @param failedOverChunks chunks rescheduled on the process stage's backup task queue
  */
 public record JobResult(
     String jobId,
@@ -26,4 +27,5 @@ public record JobResult(
     String finishedAt,
     int chunks,
     int retriedChunks,
-    long redoneBytes) {}
+    long redoneBytes,
+    List<Integer> failedOverChunks) {}

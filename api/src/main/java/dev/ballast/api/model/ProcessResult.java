@@ -8,5 +8,12 @@ package dev.ballast.api.model;
  * @param retriedChunks chunks that needed more than one attempt
  * @param redoneBytes bytes processed twice because of retries
  * @param runs continue-as-new runs the stage took
+ * @param failedOver indexes of the chunks rescheduled on the backup task queue
  */
-public record ProcessResult(Counts counts, int chunks, int retriedChunks, long redoneBytes, int runs) {}
+public record ProcessResult(
+    Counts counts,
+    int chunks,
+    int retriedChunks,
+    long redoneBytes,
+    int runs,
+    java.util.List<Integer> failedOver) {}

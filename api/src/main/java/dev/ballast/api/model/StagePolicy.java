@@ -6,8 +6,19 @@ import java.util.List;
 /**
  * The declared retry and timeout policy of one stage's activities. A spec may override any field
  * per stage; {@link #defaults(Stage)} documents what applies otherwise.
+ *
+ * @param retry retry policy
+ * @param timeouts activity timeouts
+ * @param backupTaskQueue process stage only: a task queue of standby workers. A chunk not picked
+ *     up from the primary queue within {@code timeouts.scheduleToStart} is rescheduled there, and
+ *     the job records that it did so. Null means no backup pool.
  */
-public record StagePolicy(RetrySpec retry, TimeoutSpec timeouts) {
+public record StagePolicy(RetrySpec retry, TimeoutSpec timeouts, String backupTaskQueue) {
+
+  /** A policy without a backup task queue. */
+  public StagePolicy(RetrySpec retry, TimeoutSpec timeouts) {
+    this(retry, timeouts, null);
+  }
 
   /**
    * The defaults of each stage.
@@ -44,6 +55,7 @@ public record StagePolicy(RetrySpec retry, TimeoutSpec timeouts) {
     }
     return new StagePolicy(
         retry == null ? defaults.retry : retry.orElse(defaults.retry),
-        timeouts == null ? defaults.timeouts : timeouts.orElse(defaults.timeouts));
+        timeouts == null ? defaults.timeouts : timeouts.orElse(defaults.timeouts),
+        backupTaskQueue != null ? backupTaskQueue : defaults.backupTaskQueue);
   }
 }
