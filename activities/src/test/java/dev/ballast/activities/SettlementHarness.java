@@ -89,7 +89,7 @@ public final class SettlementHarness implements AutoCloseable {
       pos = pos < 0 ? b.length : pos + 1;
       long line = 2;
       while (pos < b.length) {
-        long target = pos + Math.max(1, size.applyAsLong(pos));
+        long target = pos + Math.min(b.length, Math.max(1, size.applyAsLong(pos)));
         int end;
         if (target >= b.length) {
           end = b.length;
