@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.SplittableRandom;
 
 /**
@@ -16,8 +17,10 @@ import java.util.SplittableRandom;
  * with an extra {@code channel} column, then rows from 100-1000 merchants (some ids with commas,
  * quotes or non-ASCII characters, quoted where needed), the four default currencies, about 10%
  * PENDING and 15% REFUNDED rows, about 4% bad rows spread over every reject reason, a few blank
- * lines, timestamps in early 2024 (leap day included) with {@code Z} or offsets (some crossing
- * midnight UTC) and some fractional seconds, and amounts with 0-2 decimals. LF line endings.
+ * lines, and amounts with 0-2 decimals. Timestamps fall on one business day between 2024-02-27
+ * and 2024-03-01 (so sometimes the leap day), one in ten up to six days earlier, with {@code Z} or
+ * offsets from -11:00 to +14:00 (so some cross midnight UTC), some with fractional seconds. LF
+ * line endings.
  */
 public final class SampleGenerator {
   private static final String[] HEADERS = {
@@ -45,7 +48,6 @@ public final class SampleGenerator {
     "Z", "Z", "Z", "Z", "-08:00", "-05:00", "+01:00", "+05:30", "+09:00", "-03:30", "+14:00", "-11:00"
   };
   private static final String[] CHANNELS = {"web", "pos", "\"api, v2\"", "mobile"};
-  private static final int[] MONTH_DAYS = {31, 29, 31};
 
   private SampleGenerator() {}
 
@@ -69,6 +71,7 @@ public final class SampleGenerator {
           };
     }
     String[] merchants = merchants(rnd, 100 + rnd.nextInt(901));
+    LocalDate businessDay = LocalDate.of(2024, 2, 27).plusDays(rnd.nextInt(4));
     String[] fields = new String[7];
     StringBuilder line = new StringBuilder(160);
     try (Writer out =
@@ -87,7 +90,7 @@ public final class SampleGenerator {
         fields[3] = currency;
         int s = rnd.nextInt(100);
         fields[4] = s < 10 ? "PENDING" : s < 25 ? "REFUNDED" : "SETTLED";
-        fields[5] = timestamp(rnd);
+        fields[5] = timestamp(rnd, businessDay);
         fields[6] = CHANNELS[rnd.nextInt(CHANNELS.length)];
         int bad = rnd.nextInt(1000) < 40 ? rnd.nextInt(7) : -1;
         String suffix = "";
@@ -148,14 +151,15 @@ public final class SampleGenerator {
     };
   }
 
-  private static String timestamp(SplittableRandom rnd) {
-    int month = 1 + rnd.nextInt(3);
-    int day = 1 + rnd.nextInt(MONTH_DAYS[month - 1]);
-    int hour = rnd.nextInt(24);
+  /**
+   * A timestamp on the file's business day (local time, so offsets move some rows to the UTC day
+   * before or after), or for one row in ten a late arrival from up to six days earlier.
+   */
+  private static String timestamp(SplittableRandom rnd, LocalDate businessDay) {
+    LocalDate date = rnd.nextInt(10) == 0 ? businessDay.minusDays(1 + rnd.nextInt(6)) : businessDay;
     StringBuilder t = new StringBuilder(40);
-    t.append("2024-0").append(month).append('-');
-    two(t, day).append('T');
-    two(t, hour).append(':');
+    t.append(date).append('T');
+    two(t, rnd.nextInt(24)).append(':');
     two(t, rnd.nextInt(60)).append(':');
     two(t, rnd.nextInt(60));
     if (rnd.nextInt(5) == 0) {

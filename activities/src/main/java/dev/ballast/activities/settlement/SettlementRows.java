@@ -44,6 +44,7 @@ public final class SettlementRows {
   private final Rate[] asciiRates;
   private final String fileJson;
   private final CsvSplitter splitter = new CsvSplitter();
+  private final StringCache merchants = new StringCache();
 
   private Aggregates aggregates = new Aggregates();
   private StringBuilder rejects = new StringBuilder();
@@ -133,7 +134,9 @@ public final class SettlementRows {
       return;
     }
     accepted++;
-    aggregates.add(f.value(b, c.merchantId()), day, status == REFUNDED, cents);
+    int m = c.merchantId();
+    String merchant = f.escaped(m) ? f.value(b, m) : merchants.get(b, f.start(m), f.end(m));
+    aggregates.add(merchant, day, status == REFUNDED, cents);
   }
 
   private Rate rate(byte[] b, int field) {
