@@ -17,6 +17,7 @@ import dev.ballast.api.model.ChunkTask;
 import dev.ballast.api.model.Counts;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -105,7 +106,18 @@ public class ChunkActivitiesImpl implements ChunkActivities {
     } catch (UncheckedIOException e) {
       throw Failures.of(
           ErrorType.IO, "chunk " + chunk.index() + " of " + chunk.fileName() + ": " + e.getCause(), e);
+    } catch (ArithmeticException e) {
+      throw overflow(e);
     }
+  }
+
+  /**
+   * A total of one merchant and date that does not fit a long (more than 92 quadrillion USD):
+   * retrying cannot help. No {@link ErrorType} fits, so the failure type is {@code OVERFLOW}.
+   */
+  static RuntimeException overflow(ArithmeticException e) {
+    return ApplicationFailure.newNonRetryableFailureWithCause(
+        "a settlement total does not fit a 64-bit count of cents", "OVERFLOW", e);
   }
 
   /** The settlement job type named {@code name}, or a BAD_SPEC failure. */
@@ -271,25 +283,25 @@ public class ChunkActivitiesImpl implements ChunkActivities {
       return fresh;
     }
     long expectStart = chunk.start();
+    long expectLine = chunk.firstLine();
     Counts sum = Counts.ZERO;
-    long line = chunk.firstLine();
     for (int s = 0; s < cp.segments(); s++) {
       SegmentInfo info = StagedChunks.verifySegment(chunksDir, chunk.index(), s);
-      if (info == null || info.start() != expectStart) {
+      if (info == null || info.start() != expectStart || info.firstLine() != expectLine) {
         log.warn(
             "chunk {}: staged segment {} is missing or does not verify; restarting the chunk",
             chunk.index(), s);
         return fresh;
       }
       expectStart = info.end();
+      expectLine = info.nextLine();
       sum = sum.plus(info.counts());
     }
-    if (expectStart != cp.offset() || !sum.equals(cp.counts())) {
+    if (expectStart != cp.offset() || expectLine != cp.line() || !sum.equals(cp.counts())) {
       log.warn("chunk {}: staged segments do not match checkpoint {}; restarting", chunk.index(), cp);
       return fresh;
     }
-    line = cp.line();
-    return new ChunkCheckpoint(cp.offset(), line, cp.segments(), cp.counts());
+    return cp;
   }
 
   /** Bytes of whole segments an earlier attempt staged from {@code pos} on, chained and verified. */

@@ -114,6 +114,8 @@ public class MergeActivitiesImpl implements MergeActivities {
       throw Failures.of(ErrorType.IO, "merge of job " + request.jobId() + ": " + e, e);
     } catch (UncheckedIOException e) {
       throw Failures.of(ErrorType.IO, "merge of job " + request.jobId() + ": " + e.getCause(), e);
+    } catch (ArithmeticException e) {
+      throw ChunkActivitiesImpl.overflow(e);
     }
   }
 

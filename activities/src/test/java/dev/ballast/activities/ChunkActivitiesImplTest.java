@@ -187,6 +187,32 @@ class ChunkActivitiesImplTest {
   }
 
   @Test
+  void checkpointDisagreeingWithStagedSegmentsRestartsTheChunk() throws IOException {
+    Path staging = staging("disagree");
+    Counts counts;
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      counts = h.chunks().processChunk(h.task(staging, Map.of(), chunk)).counts();
+    }
+    Files.delete(StagedChunks.summaryFile(chunksDir(staging), chunk.index()));
+    ChunkCheckpoint good = checkpointAfter(staging, 3);
+    List<ChunkCheckpoint> bad =
+        List.of(
+            new ChunkCheckpoint(good.offset(), good.line() + 1, good.segments(), good.counts()),
+            new ChunkCheckpoint(good.offset() + 1, good.line(), good.segments(), good.counts()),
+            new ChunkCheckpoint(good.offset(), good.line(), good.segments(), good.counts().plus(new Counts(1, 1, 0, 0))),
+            new ChunkCheckpoint(chunk.end() + 5, good.line(), good.segments(), good.counts()));
+    for (ChunkCheckpoint cp : bad) {
+      try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+        h.env().setHeartbeatDetails(cp);
+        ChunkResult r = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
+        assertEquals(chunk.start(), r.resumedFrom(), cp.toString());
+        assertEquals(counts, r.counts());
+      }
+      Files.delete(StagedChunks.summaryFile(chunksDir(staging), chunk.index()));
+    }
+  }
+
+  @Test
   void retryOverwritesStagedFilesAndFinishedChunkIsReused() throws IOException {
     Path staging = staging("retry");
     Path chunks = chunksDir(staging);

@@ -53,14 +53,16 @@ public final class StagedChunks {
   /**
    * One segment as listed in a chunk summary.
    *
+   * @param firstLine physical line number of the segment's first line
+   * @param nextLine physical line number of the line after it
    * @param aggBytes size of the segment's {@code .agg} file
    * @param aggSha256 its SHA-256, lower-case hex
    * @param rejectsBytes size of its rejects file
    * @param rejectsSha256 SHA-256 of its rejects file
    */
   public record SegmentInfo(
-      int index, long start, long end, Counts counts, long aggBytes, String aggSha256,
-      long rejectsBytes, String rejectsSha256) {}
+      int index, long start, long end, long firstLine, long nextLine, Counts counts, long aggBytes,
+      String aggSha256, long rejectsBytes, String rejectsSha256) {}
 
   /**
    * A finished chunk's summary ({@code chunk-N.summary.json}).
@@ -160,7 +162,7 @@ public final class StagedChunks {
       return null;
     }
     return new SegmentInfo(
-        segment, h.start(), h.end(), h.counts(), agg.length, sha256(agg), rejects.length,
+        segment, h.start(), h.end(), h.firstLine(), h.nextLine(), h.counts(), agg.length, sha256(agg), rejects.length,
         h.rejectsSha256());
   }
 
