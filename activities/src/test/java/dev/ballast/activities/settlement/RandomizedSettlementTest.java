@@ -118,9 +118,18 @@ class RandomizedSettlementTest {
             row.append(TOKENS[rnd.nextInt(TOKENS.length)]);
           }
         }
-        out.writeBytes(row.toString().getBytes(StandardCharsets.UTF_8));
-        if (rnd.nextInt(50) == 0) {
-          out.write(0xC3); // a truncated UTF-8 sequence
+        byte[] bytes = row.toString().getBytes(StandardCharsets.UTF_8);
+        if (rnd.nextInt(20) == 0) {
+          // invalid UTF-8 somewhere in the line: truncated sequences, a stray byte, a surrogate
+          byte[][] bad = {{(byte) 0xC3}, {(byte) 0xE2, (byte) 0x82}, {(byte) 0xFF},
+              {(byte) 0xF0, (byte) 0x9F, (byte) 0x98}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}};
+          byte[] insert = bad[rnd.nextInt(bad.length)];
+          int at = rnd.nextInt(bytes.length + 1);
+          out.write(bytes, 0, at);
+          out.writeBytes(insert);
+          out.write(bytes, at, bytes.length - at);
+        } else {
+          out.writeBytes(bytes);
         }
         out.writeBytes((rnd.nextInt(3) == 0 ? "\r\n" : "\n").getBytes(StandardCharsets.UTF_8));
       }

@@ -182,6 +182,22 @@ class SettlementRulesTest {
   }
 
   @Test
+  void currenciesAreMatchedExactlyIncludingNonAsciiAndQuoted() throws IOException {
+    Map<String, Object> rates = Map.of("rates", Map.of("\u20ac", "2", "US\"D", 3, "usd", "5"));
+    String rows =
+        HEADER
+            + "1,m,1,\u20ac,SETTLED,2024-01-01T00:00:00Z\n"
+            + "2,m,1,\"US\"\"D\",SETTLED,2024-01-01T00:00:00Z\n"
+            + "3,m,1,usd,SETTLED,2024-01-01T00:00:00Z\n"
+            + "4,m,1,\"usd\",SETTLED,2024-01-01T00:00:00Z\n"
+            + "5,m,1,USD,SETTLED,2024-01-01T00:00:00Z\n"
+            + "6,m,1,\u20ac ,SETTLED,2024-01-01T00:00:00Z\n";
+    SettlementHarness.Run r = run(rates, rows.getBytes(StandardCharsets.UTF_8));
+    assertEquals(CSV_HEADER + "m,2024-01-01,4,1500,0,1500\n", r.settlementCsv());
+    assertEquals(new Counts(6, 4, 0, 2), r.counts());
+  }
+
+  @Test
   void timestampsUtcDatesLeapDaysAndFractions() throws IOException {
     String[] valid = {
       "2024-01-01T23:30:00-01:00", // 2024-01-02
