@@ -15,18 +15,4 @@ final class Utf8 {
     }
     return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
   }
-
-  /** Whether {@code b[from, to)} is exactly the ASCII string {@code s}. */
-  static boolean equalsAscii(byte[] b, int from, int to, String s) {
-    int n = s.length();
-    if (to - from != n) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      if (b[from + i] != s.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ballast.activities.SettlementHarness;
 import dev.ballast.api.model.Counts;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -329,9 +327,5 @@ class SettlementRulesTest {
     assertEquals(CSV_HEADER, r.settlementCsv());
     assertEquals("", r.rejectsJsonl());
     assertEquals(Counts.ZERO, r.counts());
-  }
-
-  static Map<String, BigDecimal> sorted(Map<String, BigDecimal> m) {
-    return new TreeMap<>(m);
   }
 }
