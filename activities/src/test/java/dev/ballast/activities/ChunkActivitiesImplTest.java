@@ -201,14 +201,17 @@ class ChunkActivitiesImplTest {
             new ChunkCheckpoint(good.offset() + 1, good.line(), good.segments(), good.counts()),
             new ChunkCheckpoint(good.offset(), good.line(), good.segments(), good.counts().plus(new Counts(1, 1, 0, 0))),
             new ChunkCheckpoint(chunk.end() + 5, good.line(), good.segments(), good.counts()));
-    for (ChunkCheckpoint cp : bad) {
-      try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      for (ChunkCheckpoint cp : bad) {
         h.env().setHeartbeatDetails(cp);
         ChunkResult r = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
         assertEquals(chunk.start(), r.resumedFrom(), cp.toString());
         assertEquals(counts, r.counts());
+        Files.delete(StagedChunks.summaryFile(chunksDir(staging), chunk.index()));
       }
-      Files.delete(StagedChunks.summaryFile(chunksDir(staging), chunk.index()));
+      // The same attempt machinery does resume from the true checkpoint.
+      h.env().setHeartbeatDetails(good);
+      assertEquals(good.offset(), h.chunks().processChunk(h.task(staging, Map.of(), chunk)).resumedFrom());
     }
   }
 
