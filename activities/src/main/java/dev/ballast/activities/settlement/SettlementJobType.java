@@ -1,11 +1,54 @@
 package dev.ballast.activities.settlement;
 
 import dev.ballast.activities.job.JobType;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** The built-in {@code settlement} job. */
+/**
+ * The built-in {@code settlement} job: converts SETTLED and REFUNDED transactions to US cents and
+ * totals them by merchant and UTC date.
+ *
+ * <p>Parameters: only {@code rates}, a map of currency code to USD per unit (a number or a decimal
+ * string, converted with {@code new BigDecimal(value.toString())}, each &gt; 0). When given it
+ * replaces the {@linkplain #DEFAULT_RATES default table}; it must not be empty.
+ *
+ * <p>The header must name {@code txn_id, merchant_id, amount, currency, status, created_at} in
+ * any order (case-sensitive, not trimmed, RFC 4180 quoting allowed); extra columns are ignored and
+ * when a name repeats its first column counts. See {@link SettlementRows} for the row rules.
+ */
 public class SettlementJobType implements JobType {
   public static final String NAME = "settlement";
+
+  /** The one parameter this job type takes. */
+  public static final String RATES = "rates";
+
+  /** The required columns, in their canonical order. */
+  public static final List<String> REQUIRED_COLUMNS =
+      List.of("txn_id", "merchant_id", "amount", "currency", "status", "created_at");
+
+  /** Default rates, USD per unit. */
+  public static final Map<String, BigDecimal> DEFAULT_RATES =
+      Collections.unmodifiableMap(
+          new TreeMap<>(
+              Map.of(
+                  "USD", new BigDecimal("1"),
+                  "EUR", new BigDecimal("1.08"),
+                  "GBP", new BigDecimal("1.27"),
+                  "JPY", new BigDecimal("0.0067"))));
+
+  /**
+   * Where the required columns are in one input file.
+   *
+   * @param fieldCount number of fields in the header, which every row must have
+   */
+  public record Columns(
+      int fieldCount, int txnId, int merchantId, int amount, int currency, int status, int createdAt) {}
 
   @Override
   public String name() {
@@ -14,11 +57,107 @@ public class SettlementJobType implements JobType {
 
   @Override
   public void checkParameters(Map<String, Object> parameters) {
-    throw new UnsupportedOperationException("not yet");
+    rates(parameters);
   }
 
   @Override
   public void checkHeader(String fileName, String headerLine) {
-    throw new UnsupportedOperationException("not yet");
+    columns(fileName, headerLine);
+  }
+
+  /**
+   * The job's rate table, sorted by currency.
+   *
+   * @throws IllegalArgumentException naming an unknown parameter or a bad rate
+   */
+  public Map<String, BigDecimal> rates(Map<String, Object> parameters) {
+    if (parameters == null || parameters.isEmpty()) {
+      return DEFAULT_RATES;
+    }
+    for (String key : parameters.keySet()) {
+      if (!RATES.equals(key)) {
+        throw new IllegalArgumentException(
+            "unknown settlement parameter '" + key + "' (allowed: " + RATES + ")");
+      }
+    }
+    Object value = parameters.get(RATES);
+    if (value == null) {
+      return DEFAULT_RATES;
+    }
+    if (!(value instanceof Map<?, ?> given)) {
+      throw new IllegalArgumentException(
+          "settlement parameter 'rates' must be a map of currency to rate, not " + value);
+    }
+    if (given.isEmpty()) {
+      throw new IllegalArgumentException("settlement parameter 'rates' must name a currency");
+    }
+    Map<String, BigDecimal> rates = new TreeMap<>();
+    for (Map.Entry<?, ?> e : given.entrySet()) {
+      String currency = String.valueOf(e.getKey());
+      Object raw = e.getValue();
+      BigDecimal rate;
+      try {
+        if (raw == null) {
+          throw new NumberFormatException("null");
+        }
+        rate = new BigDecimal(raw.toString());
+      } catch (NumberFormatException ex) {
+        throw new IllegalArgumentException(
+            "rate of currency '" + currency + "' is not a number: " + raw, ex);
+      }
+      if (rate.signum() <= 0) {
+        throw new IllegalArgumentException(
+            "rate of currency '" + currency + "' must be > 0, not " + raw);
+      }
+      rates.put(currency, rate);
+    }
+    return Collections.unmodifiableMap(rates);
+  }
+
+  /**
+   * Maps the required columns of a header line (decoded, BOM and line ending removed).
+   *
+   * @throws IllegalArgumentException when the header is malformed or lacks a required column
+   */
+  public Columns columns(String fileName, String headerLine) {
+    byte[] b = headerLine.getBytes(StandardCharsets.UTF_8);
+    CsvSplitter splitter = new CsvSplitter();
+    int n = splitter.split(b, 0, b.length);
+    if (n < 0) {
+      throw new IllegalArgumentException(
+          "input " + fileName + " has a malformed header (bad RFC 4180 quoting): " + headerLine);
+    }
+    List<String> names = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      names.add(splitter.value(b, i));
+    }
+    Map<String, Integer> index = new LinkedHashMap<>();
+    for (String column : REQUIRED_COLUMNS) {
+      int at = names.indexOf(column);
+      if (at < 0) {
+        throw new IllegalArgumentException(
+            "input "
+                + fileName
+                + " lacks required column '"
+                + column
+                + "' (found: "
+                + String.join(", ", names)
+                + ")");
+      }
+      index.put(column, at);
+    }
+    return new Columns(
+        n,
+        index.get("txn_id"),
+        index.get("merchant_id"),
+        index.get("amount"),
+        index.get("currency"),
+        index.get("status"),
+        index.get("created_at"));
+  }
+
+  /** A fresh row engine for one input file. */
+  public SettlementRows newRows(Map<String, BigDecimal> rates, Columns columns, String fileName) {
+    return new SettlementRows(rates, columns, fileName);
   }
 }
