@@ -115,11 +115,13 @@ public final class SpecLoader {
               + " (allowed: " + String.join(", ", allowed) + ")",
           e);
     } catch (JsonParseException e) {
-      throw new SpecException(
-          source + ": not valid JSON at line " + e.getLocation().getLineNr()
-              + ", column " + e.getLocation().getColumnNr() + ": " + firstLine(e.getOriginalMessage()),
-          e);
+      throw notJson(source, e);
     } catch (JsonMappingException e) {
+      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof JsonParseException parse) {
+          throw notJson(source, parse);
+        }
+      }
       String where = path(e.getPath());
       throw new SpecException(
           source + ": " + firstLine(e.getOriginalMessage()) + (where.isEmpty() ? "" : " at " + where), e);
@@ -237,6 +239,18 @@ public final class SpecLoader {
       }
     }
     return sb.toString();
+  }
+
+  private static SpecException notJson(String source, JsonParseException e) {
+    String message = firstLine(e.getOriginalMessage());
+    int detail = message.indexOf(" (for ");
+    if (detail > 0) {
+      message = message.substring(0, detail);
+    }
+    return new SpecException(
+        source + ": not valid JSON at line " + e.getLocation().getLineNr()
+            + ", column " + e.getLocation().getColumnNr() + ": " + message,
+        e);
   }
 
   private static String firstLine(String s) {
