@@ -8,7 +8,11 @@ import dev.ballast.api.model.OutputFile;
 import dev.ballast.api.workflow.JobWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.query.v1.WorkflowQuery;
+import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
+import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -106,12 +110,44 @@ public final class Jobs {
     return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
   }
 
-  /** The job's progress, or empty when the query cannot be answered now. */
-  public static Optional<JobProgress> progress(WorkflowStub stub) {
+  /** How long a progress query may wait for a worker to answer. */
+  public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(3);
+
+  /**
+   * The job's progress, or empty when no worker answers within {@link #QUERY_TIMEOUT} (the SDK's
+   * own query call keeps retrying for much longer when no worker polls).
+   *
+   * @throws WorkflowNotFoundException when there is no such job
+   */
+  public static Optional<JobProgress> progress(WorkflowClient client, String id) {
+    QueryWorkflowResponse response;
     try {
-      return Optional.ofNullable(stub.query("progress", JobProgress.class));
-    } catch (WorkflowNotFoundException e) {
-      throw e;
+      response =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .withDeadlineAfter(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .queryWorkflow(
+                  QueryWorkflowRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
+                      .setQuery(WorkflowQuery.newBuilder().setQueryType("progress"))
+                      .build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw new WorkflowNotFoundException(WorkflowExecution.newBuilder().setWorkflowId(id).build(), WORKFLOW_TYPE, e);
+      }
+      return Optional.empty();
+    }
+    if (response.hasQueryRejected() || !response.hasQueryResult()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.ofNullable(
+          client
+              .getOptions()
+              .getDataConverter()
+              .fromPayloads(0, Optional.of(response.getQueryResult()), JobProgress.class, JobProgress.class));
     } catch (RuntimeException e) {
       return Optional.empty();
     }
@@ -149,7 +185,7 @@ public final class Jobs {
         printSummary(out, done, Duration.between(since, Instant.now()));
         return ExitCodes.OK;
       } catch (TimeoutException e) {
-        Optional<JobProgress> p = progress(stub);
+        Optional<JobProgress> p = progress(client, id);
         Instant now = Instant.now();
         Duration every = terminal ? Duration.ZERO : Duration.ofSeconds(5);
         if (p.isPresent() && Duration.between(lastPrint, now).compareTo(every) >= 0) {

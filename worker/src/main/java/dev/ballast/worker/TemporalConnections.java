@@ -22,9 +22,9 @@ public final class TemporalConnections {
    * @throws TemporalUnreachableException naming the address when it does not answer
    */
   public static WorkflowServiceStubs connect(String address) {
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
     try {
-      return WorkflowServiceStubs.newConnectedServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(address).build(), CONNECT_TIMEOUT);
+      return WorkflowServiceStubs.newConnectedServiceStubs(options.build(), CONNECT_TIMEOUT);
     } catch (RuntimeException e) {
       throw new TemporalUnreachableException(address, rootCause(e));
     }

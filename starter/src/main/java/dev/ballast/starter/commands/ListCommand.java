@@ -100,11 +100,7 @@ public class ListCommand extends BaseCommand {
 
   private static Optional<JobProgress> progress(JobConnection connection, WorkflowExecutionInfo info) {
     try {
-      return Jobs.progress(
-          connection.client().newUntypedWorkflowStub(
-              info.getExecution().getWorkflowId(),
-              Optional.of(info.getExecution().getRunId()),
-              Optional.of(Jobs.WORKFLOW_TYPE)));
+      return Jobs.progress(connection.client(), info.getExecution().getWorkflowId());
     } catch (RuntimeException e) {
       return Optional.empty();
     }

@@ -90,7 +90,7 @@ public class StatusCommand extends BaseCommand {
     boolean closed =
         raw != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
             && raw != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW;
-    Optional<JobProgress> progress = Jobs.progress(stub);
+    Optional<JobProgress> progress = Jobs.progress(connection.client(), id);
     JobResult result = null;
     JobFailures failure = null;
     if (closed) {
