@@ -1,0 +1,112 @@
+package dev.ballast.embedded;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.temporal.internal.testservice.GRPCServerHelper;
+import io.temporal.internal.testservice.TestServicesStarter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded Temporal service: Temporal's Java test server running in this JVM, in real time,
+ * keeping everything in memory (a restart loses every workflow). It listens on loopback only
+ * unless a bind host is given explicitly; it has no authentication, so never expose it.
+ *
+ * <p>{@code TestServer.createPortBoundServer} binds every interface, so this class wires the test
+ * services into a gRPC server of its own bound to one address.
+ */
+public final class EmbeddedTemporal implements AutoCloseable {
+  /** The loopback address the service binds by default. */
+  public static final String LOOPBACK = "127.0.0.1";
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedTemporal.class);
+
+  private final TestServicesStarter services;
+  private final Server server;
+  private final String host;
+  private final int port;
+  private boolean closed;
+
+  private EmbeddedTemporal(TestServicesStarter services, Server server, String host, int port) {
+    this.services = services;
+    this.server = server;
+    this.host = host;
+    this.port = port;
+  }
+
+  /** Starts the service on loopback; {@code port} 0 picks a free port. */
+  public static EmbeddedTemporal start(int port) {
+    return start(LOOPBACK, port);
+  }
+
+  /**
+   * Starts the service bound to {@code bindHost} (for example {@code 0.0.0.0} to accept other
+   * machines: the service is unauthenticated); {@code port} 0 picks a free port.
+   */
+  public static EmbeddedTemporal start(String bindHost, int port) {
+    InetAddress bind;
+    try {
+      bind = InetAddress.getByName(bindHost);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("unknown bind host '" + bindHost + "'", e);
+    }
+    // true: lock time skipping, so timers run in real time as on a real cluster.
+    TestServicesStarter services = new TestServicesStarter(true, 0);
+    try {
+      NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port));
+      GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
+      Server server = builder.build().start();
+      // A wildcard bind is reached through loopback from this machine.
+      String host = bind.isAnyLocalAddress() ? LOOPBACK : bind.getHostAddress();
+      EmbeddedTemporal embedded = new EmbeddedTemporal(services, server, host, server.getPort());
+      log.info("Embedded Temporal service listening on {} (bound to {})", embedded.address(), bindHost);
+      return embedded;
+    } catch (IOException e) {
+      services.close();
+      throw new UncheckedIOException(
+          "cannot start the embedded Temporal service on " + bindHost + ":" + port + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      services.close();
+      throw e;
+    }
+  }
+
+  /** The address clients connect to: {@code HOST:PORT}. */
+  public String address() {
+    return host + ":" + port;
+  }
+
+  /** The port the service listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** Stops the service; everything it held is lost. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("Embedded Temporal service did not stop within 5 s; forcing it");
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      services.close();
+    }
+    log.info("Embedded Temporal service on {} stopped", address());
+  }
+}

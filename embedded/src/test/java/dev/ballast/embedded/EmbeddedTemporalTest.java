@@ -1,0 +1,95 @@
+package dev.ballast.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class EmbeddedTemporalTest {
+
+  @Test
+  void servesTemporalOnAFreeLoopbackPortUntilClosed() throws Exception {
+    int port;
+    try (EmbeddedTemporal embedded = EmbeddedTemporal.start(0)) {
+      port = embedded.port();
+      assertTrue(port > 0);
+      assertEquals("127.0.0.1:" + port, embedded.address());
+
+      WorkflowServiceStubs stubs =
+          WorkflowServiceStubs.newConnectedServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(embedded.address()).build(),
+              Duration.ofSeconds(5));
+      try {
+        // A real call that the test server implements answers.
+        stubs.blockingStub().getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+      } finally {
+        stubs.shutdownNow();
+      }
+    }
+    assertTrue(!accepts(InetAddress.getLoopbackAddress(), port), "port still open after close");
+  }
+
+  @Test
+  void bindsLoopbackOnly() throws Exception {
+    Optional<InetAddress> external = nonLoopbackAddress();
+    assumeTrue(external.isPresent(), "no non-loopback IPv4 address on this machine");
+    try (EmbeddedTemporal embedded = EmbeddedTemporal.start(0)) {
+      assertTrue(accepts(InetAddress.getLoopbackAddress(), embedded.port()));
+      assertTrue(
+          !accepts(external.get(), embedded.port()),
+          "embedded service reachable on " + external.get());
+    }
+  }
+
+  @Test
+  void explicitBindHostIsHonoured() throws Exception {
+    try (EmbeddedTemporal embedded = EmbeddedTemporal.start("0.0.0.0", 0)) {
+      assertEquals("127.0.0.1:" + embedded.port(), embedded.address());
+      assertTrue(accepts(InetAddress.getLoopbackAddress(), embedded.port()));
+    }
+  }
+
+  @Test
+  void unknownBindHostIsRejected() {
+    assertThrows(IllegalArgumentException.class, () -> EmbeddedTemporal.start("no-such-host.invalid", 0));
+  }
+
+  private static boolean accepts(InetAddress address, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Optional<InetAddress> nonLoopbackAddress() throws IOException {
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+        if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+          return Optional.of(address);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,99 @@
+package dev.ballast.starter;
+
+import dev.ballast.starter.commands.CancelCommand;
+import dev.ballast.starter.commands.GenerateCommand;
+import dev.ballast.starter.commands.ListCommand;
+import dev.ballast.starter.commands.PauseCommand;
+import dev.ballast.starter.commands.ResumeCommand;
+import dev.ballast.starter.commands.RunCommand;
+import dev.ballast.starter.commands.ServerCommand;
+import dev.ballast.starter.commands.StartCommand;
+import dev.ballast.starter.commands.StatusCommand;
+import dev.ballast.starter.commands.VerifyCommand;
+import dev.ballast.starter.commands.WatchCommand;
+import dev.ballast.starter.commands.WorkerCommand;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The {@code ballast} command: durable batch jobs on Temporal. */
+@Command(
+    name = "ballast",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Durable batch jobs on Temporal: plan, process (in chunks), merge and commit, resumable after"
+          + " any crash.",
+      "Without --address or TEMPORAL_ADDRESS, `ballast run` starts an embedded Temporal service and"
+          + " a worker in-process."
+    },
+    footer = {
+      "",
+      "Exit codes:",
+      "  0  success",
+      "  1  job failed or timed out (verify: files do not match the manifest)",
+      "  2  bad usage or bad job spec (nothing was started)",
+      "  3  job cancelled or terminated",
+      "  4  cannot reach Temporal",
+      "  5  job id conflict, or job not found"
+    },
+    subcommands = {
+      RunCommand.class,
+      StartCommand.class,
+      StatusCommand.class,
+      ListCommand.class,
+      WatchCommand.class,
+      PauseCommand.class,
+      ResumeCommand.class,
+      CancelCommand.class,
+      WorkerCommand.class,
+      ServerCommand.class,
+      GenerateCommand.class,
+      VerifyCommand.class
+    })
+public class BallastCommand implements Runnable {
+  @CommandLine.Spec CommandSpec spec;
+
+  private final Map<String, String> env;
+  private final Path cwd;
+
+  /** The command as run from a shell: the process environment and working directory. */
+  public BallastCommand() {
+    this(System.getenv(), Path.of("").toAbsolutePath());
+  }
+
+  /** The command with a given environment and working directory (tests). */
+  public BallastCommand(Map<String, String> env, Path cwd) {
+    this.env = Map.copyOf(env);
+    this.cwd = cwd.toAbsolutePath().normalize();
+  }
+
+  /** A command line for {@code command} with Ballast's exit-code and error handling. */
+  public static CommandLine commandLine(BallastCommand command) {
+    ExceptionHandler handler = new ExceptionHandler();
+    return new CommandLine(command)
+        .setExecutionExceptionHandler(handler)
+        .setExitCodeExceptionMapper(handler)
+        .setParameterExceptionHandler(handler);
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public Path cwd() {
+    return cwd;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The root command of {@code spec}'s command line. */
+  public static BallastCommand root(CommandSpec spec) {
+    return (BallastCommand) spec.root().userObject();
+  }
+}

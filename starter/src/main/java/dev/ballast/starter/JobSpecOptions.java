@@ -1,0 +1,106 @@
+package dev.ballast.starter;
+
+import dev.ballast.api.model.JobSpec;
+import dev.ballast.starter.spec.SpecLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
+
+/** The job spec options of {@code run} and {@code start}: a spec file and flags that override it. */
+public class JobSpecOptions {
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "SPEC",
+      description =
+          "Job spec file (JSON, the fields of a job spec; see README). Relative paths inside it are"
+              + " resolved against its directory. Flags override its fields.")
+  Path specFile;
+
+  @Option(names = "--type", paramLabel = "TYPE", description = "Job type, e.g. settlement.")
+  String type;
+
+  @Option(
+      names = "--input",
+      paramLabel = "PATH",
+      description =
+          "Input file, directory (every regular file in it, by name) or glob; repeat for more."
+              + " Replaces the spec file's inputs.")
+  List<String> inputs = new ArrayList<>();
+
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
+      description = "Output directory: results are published there, work in progress in DIR/.ballast.")
+  String output;
+
+  @Option(
+      names = "--id",
+      paramLabel = "ID",
+      description =
+          "Job id, also the workflow id (default: the spec's id, else TYPE-yyyyMMdd-HHmmss). A failed"
+              + " or cancelled job started again with its id resumes.")
+  String id;
+
+  @Option(
+      names = "--rerun",
+      description = "Allow reusing the id of a job that already completed (runs it again).")
+  boolean rerun;
+
+  @Option(
+      names = "--chunk-bytes",
+      paramLabel = "N",
+      converter = ByteSizeConverter.class,
+      description = "Target chunk size in bytes; suffixes k, m, g (binary) allowed (default 4m).")
+  Long chunkBytes;
+
+  @Option(
+      names = "--max-in-flight",
+      paramLabel = "K",
+      description = "Largest number of chunks processed at once (default 4).")
+  Integer maxInFlight;
+
+  /** The spec these options describe, with an id. */
+  public JobSpec build(Path cwd) {
+    if (chunkBytes != null && chunkBytes < 1) {
+      throw new CliException(ExitCodes.USAGE, "--chunk-bytes must be at least 1");
+    }
+    if (maxInFlight != null && maxInFlight < 1) {
+      throw new CliException(ExitCodes.USAGE, "--max-in-flight must be at least 1");
+    }
+    SpecLoader.Overrides flags =
+        new SpecLoader.Overrides(id, type, inputs, output, chunkBytes, maxInFlight);
+    return Jobs.withId(SpecLoader.build(specFile == null ? null : cwd.resolve(specFile), flags, cwd));
+  }
+
+  public boolean rerun() {
+    return rerun;
+  }
+
+  /** Parses {@code 262144}, {@code 256k}, {@code 4m}, {@code 4MiB}, {@code 1g}. */
+  public static class ByteSizeConverter implements ITypeConverter<Long> {
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|k|kb|kib|m|mb|mib|g|gb|gib)");
+
+    @Override
+    public Long convert(String value) {
+      Matcher m = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
+      if (!m.matches()) {
+        throw new TypeConversionException("'" + value + "' is not a size (e.g. 262144, 256k, 4m)");
+      }
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2).isEmpty() ? ' ' : m.group(2).charAt(0)) {
+        case 'k' -> n << 10;
+        case 'm' -> n << 20;
+        case 'g' -> n << 30;
+        default -> n;
+      };
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package dev.ballast.starter.commands;
+
+import com.google.inject.Guice;
+import dev.ballast.api.model.JobSpec;
+import dev.ballast.embedded.EmbeddedTemporal;
+import dev.ballast.starter.BaseCommand;
+import dev.ballast.starter.JobConnection;
+import dev.ballast.starter.JobSpecOptions;
+import dev.ballast.starter.Jobs;
+import dev.ballast.starter.TemporalOptions;
+import dev.ballast.worker.WorkerModule;
+import dev.ballast.worker.WorkerService;
+import dev.ballast.worker.WorkerSettings;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code ballast run}: start a job and follow it to the end. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts a job and follows it with a live progress line until it ends, then prints a summary"
+          + " (counts, published files, elapsed time).",
+      "Without --address or TEMPORAL_ADDRESS it runs on the embedded default: a Temporal service and"
+          + " a worker inside this process, shut down when the job ends (Ctrl-C cancels the job"
+          + " first). Exits 0 when the job completed, else with the reason (see `ballast --help`)."
+    })
+public class RunCommand extends BaseCommand {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+  @Mixin TemporalOptions temporal;
+  @Mixin JobSpecOptions job;
+
+  @Override
+  protected int execute() throws Exception {
+    JobSpec spec = job.build(cwd());
+    String address = temporal.address(env());
+    String namespace = temporal.namespace(env());
+    if (address != null) {
+      try (JobConnection connection = JobConnection.open(address, namespace, "run")) {
+        Jobs.start(connection.client(), spec, job.rerun());
+        out().println("started job " + spec.id() + " on " + address);
+        out().flush();
+        return Jobs.follow(connection.client(), spec.id(), out(), err(), terminal());
+      }
+    }
+    return runEmbedded(spec, namespace);
+  }
+
+  private int runEmbedded(JobSpec spec, String namespace) {
+    EmbeddedTemporal service = EmbeddedTemporal.start(0);
+    WorkerService worker = null;
+    AtomicBoolean finished = new AtomicBoolean();
+    AtomicBoolean started = new AtomicBoolean();
+    Thread hook = null;
+    try {
+      WorkerSettings settings =
+          WorkerSettings.defaults(service.address())
+              .withNamespace(namespace)
+              .withSticky(WorkerSettings.StickyMode.OFF);
+      settings =
+          new WorkerSettings(
+              settings.address(), settings.namespace(), settings.queues(), settings.chunkSlots(),
+              settings.sticky(), settings.identity(), Duration.ofSeconds(10));
+      worker = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
+      worker.start();
+      WorkflowClient client = worker.client();
+      WorkerService w = worker;
+      hook =
+          new Thread(
+              () -> {
+                if (started.get() && !finished.get()) {
+                  cancelAndWait(client, spec.id());
+                }
+                w.stop();
+                service.close();
+              },
+              "ballast-run-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      Jobs.start(client, spec, job.rerun());
+      started.set(true);
+      out().println("started job " + spec.id() + " on the embedded Temporal service");
+      out().flush();
+      int code = Jobs.follow(client, spec.id(), out(), err(), terminal());
+      finished.set(true);
+      return code;
+    } finally {
+      finished.set(true);
+      if (hook != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: it stops the worker and the service
+        }
+      }
+      if (worker != null) {
+        worker.stop();
+      }
+      service.close();
+    }
+  }
+
+  private void cancelAndWait(WorkflowClient client, String id) {
+    try {
+      WorkflowStub stub = client.newUntypedWorkflowStub(id);
+      stub.cancel();
+      err().println();
+      err().println("cancelling job " + id + "...");
+      err().flush();
+      stub.getResultAsync(Object.class).handle((r, e) -> null).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("could not cancel job {} cleanly: {}", id, e.toString());
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package dev.ballast.starter.commands;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ballast.api.model.Counts;
+import dev.ballast.api.model.JobProgress;
+import dev.ballast.api.model.JobResult;
+import dev.ballast.api.model.OutputFile;
+import dev.ballast.starter.BaseCommand;
+import dev.ballast.starter.CliException;
+import dev.ballast.starter.ExitCodes;
+import dev.ballast.starter.JobConnection;
+import dev.ballast.starter.JobFailures;
+import dev.ballast.starter.Jobs;
+import dev.ballast.starter.TemporalOptions;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowStub;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ballast status ID}: where a job stands. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Shows where a job stands: status (RUNNING, COMPLETED, FAILED, CANCELED, TERMINATED,"
+          + " TIMED_OUT), stage, chunks, rows by outcome, start time; for a failed job its error;"
+          + " for a completed one its published files.",
+      "Exits 5 when there is no such job."
+    })
+public class StatusCommand extends BaseCommand {
+  @Mixin TemporalOptions temporal;
+
+  @Parameters(index = "0", paramLabel = "ID", description = "The job id.")
+  String id;
+
+  @Option(names = "--json", description = "Print one JSON object instead of text.")
+  boolean json;
+
+  @Override
+  protected int execute() throws Exception {
+    try (JobConnection connection =
+        JobConnection.open(temporal.address(env()), temporal.namespace(env()), "status")) {
+      Map<String, Object> status = status(connection, id);
+      if (json) {
+        out().println(
+            new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(status));
+      } else {
+        for (Map.Entry<String, Object> e : status.entrySet()) {
+          if (e.getValue() instanceof List<?> list) {
+            out().println(e.getKey() + ":");
+            for (Object item : list) {
+              out().println("  " + item);
+            }
+          } else if (e.getValue() != null) {
+            out().println(e.getKey() + ": " + e.getValue());
+          }
+        }
+      }
+      out().flush();
+      return 0;
+    }
+  }
+
+  /** The status fields of job {@code id}, in display order. */
+  static Map<String, Object> status(JobConnection connection, String id) {
+    WorkflowStub stub = connection.client().newUntypedWorkflowStub(id);
+    WorkflowExecutionDescription description;
+    try {
+      description = stub.describe();
+    } catch (RuntimeException e) {
+      if (Jobs.isNotFound(e)) {
+        throw new CliException(ExitCodes.CONFLICT_OR_NOT_FOUND, "job " + id + " not found", e);
+      }
+      throw e;
+    }
+    WorkflowExecutionStatus raw = description.getStatus();
+    boolean closed =
+        raw != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+            && raw != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW;
+    Optional<JobProgress> progress = Jobs.progress(connection.client(), id);
+    JobResult result = null;
+    JobFailures failure = null;
+    if (closed) {
+      try {
+        result = stub.getResult(5, TimeUnit.SECONDS, JobResult.class);
+      } catch (WorkflowException e) {
+        failure = JobFailures.explain(e);
+      } catch (TimeoutException | RuntimeException e) {
+        // no result to show
+      }
+    }
+    Counts counts =
+        progress.map(JobProgress::counts).orElse(result == null ? null : result.counts());
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("id", id);
+    s.put("type", progress.map(JobProgress::type).orElse(null));
+    s.put("status", Jobs.statusName(raw));
+    s.put("stage", progress.map(JobProgress::stage).orElse(result != null ? "DONE" : null));
+    s.put("paused", progress.map(JobProgress::paused).orElse(false));
+    s.put("chunksDone", progress.map(p -> (Object) p.chunksDone()).orElse(result == null ? 0 : result.chunks()));
+    s.put("chunksTotal", progress.map(p -> (Object) p.chunksTotal()).orElse(result == null ? 0 : result.chunks()));
+    s.put("bytesDone", progress.map(JobProgress::bytesDone).orElse(0L));
+    s.put("bytesTotal", progress.map(JobProgress::bytesTotal).orElse(0L));
+    s.put("rows", counts == null ? 0 : counts.rows());
+    s.put("accepted", counts == null ? 0 : counts.accepted());
+    s.put("pending", counts == null ? 0 : counts.pending());
+    s.put("rejected", counts == null ? 0 : counts.rejected());
+    s.put(
+        "startedAt",
+        progress.map(JobProgress::startedAt).orElse(String.valueOf(description.getStartTime())));
+    s.put("closedAt", description.getCloseTime() == null ? null : description.getCloseTime().toString());
+    s.put("message", progress.map(JobProgress::message).orElse(null));
+    if (failure != null) {
+      s.put("error", failure.message());
+      s.put("errorType", failure.type());
+    }
+    if (result != null) {
+      s.put("outputDir", result.outputDir());
+      List<String> files = new ArrayList<>();
+      if (result.files() != null) {
+        for (OutputFile f : result.files()) {
+          files.add(Path.of(result.outputDir()).resolve(f.name()).toString());
+        }
+      }
+      s.put("files", files);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,31 @@
+package dev.ballast.starter.commands;
+
+import dev.ballast.starter.BaseCommand;
+import dev.ballast.starter.JobConnection;
+import dev.ballast.starter.Jobs;
+import dev.ballast.starter.TemporalOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code ballast watch ID}: follow a job. */
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description =
+        "Follows a job with a live progress line until it ends, like `ballast run` does, then prints"
+            + " its summary; exits like run. Ctrl-C stops watching, not the job.")
+public class WatchCommand extends BaseCommand {
+  @Mixin TemporalOptions temporal;
+
+  @Parameters(index = "0", paramLabel = "ID", description = "The job id.")
+  String id;
+
+  @Override
+  protected int execute() {
+    try (JobConnection connection =
+        JobConnection.open(temporal.address(env()), temporal.namespace(env()), "watch")) {
+      return Jobs.follow(connection.client(), id, out(), err(), terminal());
+    }
+  }
+}

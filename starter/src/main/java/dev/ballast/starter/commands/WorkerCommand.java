@@ -1,0 +1,86 @@
+package dev.ballast.starter.commands;
+
+import com.google.inject.Guice;
+import dev.ballast.starter.BaseCommand;
+import dev.ballast.starter.CliException;
+import dev.ballast.starter.ExitCodes;
+import dev.ballast.starter.Logging;
+import dev.ballast.starter.TemporalOptions;
+import dev.ballast.worker.WorkerModule;
+import dev.ballast.worker.WorkerService;
+import dev.ballast.worker.WorkerSettings;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ballast worker}: run a worker until SIGTERM or Ctrl-C. */
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a Ballast worker against a Temporal service until SIGTERM or Ctrl-C, which stop it"
+          + " gracefully (running chunks get up to BALLAST_DRAIN_SECONDS, default 30 s, to finish).",
+      "Settings come from the environment (TEMPORAL_ADDRESS, default 127.0.0.1:7233;"
+          + " TEMPORAL_NAMESPACE; BALLAST_QUEUES; BALLAST_CHUNK_SLOTS; BALLAST_STICKY=auto|on|off;"
+          + " BALLAST_DRAIN_SECONDS); flags win."
+    })
+public class WorkerCommand extends BaseCommand {
+  @Mixin TemporalOptions temporal;
+
+  @Option(
+      names = "--queues",
+      paramLabel = "Q[,Q]",
+      description = "Task queues to poll: jobs, chunks or both (default both).")
+  String queues;
+
+  @Option(
+      names = "--chunk-slots",
+      paramLabel = "N",
+      description = "Chunk activities run at once (default: available processors).")
+  Integer chunkSlots;
+
+  @Override
+  protected int execute() throws InterruptedException {
+    Map<String, String> env = new HashMap<>(env());
+    String address = temporal.address(env());
+    if (address != null) {
+      env.put("TEMPORAL_ADDRESS", address);
+    }
+    env.put("TEMPORAL_NAMESPACE", temporal.namespace(env()));
+    if (queues != null) {
+      env.put("BALLAST_QUEUES", queues);
+    }
+    if (chunkSlots != null) {
+      env.put("BALLAST_CHUNK_SLOTS", String.valueOf(chunkSlots));
+    }
+    WorkerSettings settings;
+    try {
+      settings = WorkerSettings.fromEnv(env);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+    }
+    Logging.verbose();
+    WorkerService service = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
+    service.start();
+    out().println("worker " + settings.identity() + " polling " + settings.queues() + " on " + settings.address()
+        + "; Ctrl-C or SIGTERM stops it");
+    out().flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    service.stop();
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "ballast-worker-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.ballast.worker;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.workflowservice.v1.GetClusterInfoRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.time.Duration;
+
+/** Connecting to Temporal, shared by the worker and the CLI. */
+public final class TemporalConnections {
+  /** How long a connection attempt may take before the address is reported unreachable. */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private TemporalConnections() {}
+
+  /**
+   * Connects to the frontend at {@code address}, waiting at most {@link #CONNECT_TIMEOUT}.
+   *
+   * @throws TemporalUnreachableException naming the address when it does not answer
+   */
+  public static WorkflowServiceStubs connect(String address) {
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
+    try {
+      return WorkflowServiceStubs.newConnectedServiceStubs(options.build(), CONNECT_TIMEOUT);
+    } catch (RuntimeException e) {
+      throw new TemporalUnreachableException(address, rootCause(e));
+    }
+  }
+
+  /** A client of {@code namespace} over {@code stubs}. */
+  public static WorkflowClient client(WorkflowServiceStubs stubs, String namespace) {
+    return WorkflowClient.newInstance(
+        stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+  }
+
+  /**
+   * Whether {@code stubs} talk to the embedded (test) service rather than a real cluster: the test
+   * service answers {@code GetClusterInfo} with UNIMPLEMENTED, a real cluster implements it.
+   */
+  public static boolean isEmbeddedService(WorkflowServiceStubs stubs) {
+    try {
+      stubs
+          .blockingStub()
+          .withDeadlineAfter(CONNECT_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+          .getClusterInfo(GetClusterInfoRequest.getDefaultInstance());
+      return false;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode() == Status.Code.UNIMPLEMENTED;
+    }
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c;
+  }
+}

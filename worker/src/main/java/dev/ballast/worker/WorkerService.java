@@ -1,0 +1,208 @@
+package dev.ballast.worker;
+
+import dev.ballast.activities.ChunkActivitiesImpl;
+import dev.ballast.activities.CommitActivitiesImpl;
+import dev.ballast.activities.MergeActivitiesImpl;
+import dev.ballast.activities.PlanActivitiesImpl;
+import dev.ballast.api.TaskQueues;
+import dev.ballast.workflows.CommitWorkflowImpl;
+import dev.ballast.workflows.JobWorkflowImpl;
+import dev.ballast.workflows.MergeWorkflowImpl;
+import dev.ballast.workflows.PlanWorkflowImpl;
+import dev.ballast.workflows.ProcessWorkflowImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs Ballast's Temporal workers: connects, registers the workflows and activities on their task
+ * queues, polls, and stops gracefully.
+ *
+ * <p>On {@link TaskQueues#JOBS}: every workflow type plus the plan, merge and commit activities. On
+ * {@link TaskQueues#CHUNKS}: the chunk activities, at most {@link WorkerSettings#chunkSlots()} at
+ * once.
+ */
+public class WorkerService {
+  /** Longest wait between two heartbeats actually sent, so that a resumed chunk loses little work. */
+  static final Duration MAX_HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerService.class);
+
+  private final WorkerSettings settings;
+  private final Provider<PlanActivitiesImpl> planActivities;
+  private final Provider<MergeActivitiesImpl> mergeActivities;
+  private final Provider<CommitActivitiesImpl> commitActivities;
+  private final Provider<ChunkActivitiesImpl> chunkActivities;
+
+  private WorkflowServiceStubs stubs;
+  private WorkflowClient client;
+  private WorkerFactory factory;
+  private boolean stickyDisabled;
+
+  @Inject
+  public WorkerService(
+      WorkerSettings settings,
+      Provider<PlanActivitiesImpl> planActivities,
+      Provider<MergeActivitiesImpl> mergeActivities,
+      Provider<CommitActivitiesImpl> commitActivities,
+      Provider<ChunkActivitiesImpl> chunkActivities) {
+    this.settings = settings;
+    this.planActivities = planActivities;
+    this.mergeActivities = mergeActivities;
+    this.commitActivities = commitActivities;
+    this.chunkActivities = chunkActivities;
+  }
+
+  /**
+   * Connects and starts polling.
+   *
+   * @throws TemporalUnreachableException when the address does not answer within a few seconds
+   * @throws IllegalStateException when already started
+   */
+  public void start() {
+    start(f -> {});
+  }
+
+  /** Starts, letting {@code beforeStart} add workers to the factory first (tests). */
+  synchronized void start(Consumer<WorkerFactory> beforeStart) {
+    if (factory != null) {
+      throw new IllegalStateException("worker service already started");
+    }
+    log.info("Connecting to Temporal at {} (namespace {})", settings.address(), settings.namespace());
+    WorkflowServiceStubs connected = TemporalConnections.connect(settings.address());
+    try {
+      stickyDisabled = decideSticky(connected);
+      WorkflowClient newClient = TemporalConnections.client(connected, settings.namespace());
+      WorkerFactory newFactory = WorkerFactory.newInstance(newClient);
+      for (String queue : settings.queues()) {
+        register(newFactory, queue);
+      }
+      beforeStart.accept(newFactory);
+      newFactory.start();
+      stubs = connected;
+      client = newClient;
+      factory = newFactory;
+    } catch (RuntimeException e) {
+      connected.shutdownNow();
+      throw e;
+    }
+    log.info(
+        "Worker {} polling {} with {} chunk slots",
+        settings.identity(),
+        settings.queues(),
+        settings.chunkSlots());
+  }
+
+  private boolean decideSticky(WorkflowServiceStubs connected) {
+    boolean disable =
+        switch (settings.sticky()) {
+          case ON -> false;
+          case OFF -> true;
+          case AUTO -> TemporalConnections.isEmbeddedService(connected);
+        };
+    if (settings.sticky() == WorkerSettings.StickyMode.AUTO) {
+      log.info(
+          disable
+              ? "Sticky execution off: the embedded service never times out a sticky queue, so a"
+                  + " workflow cached on a dead worker would be stuck"
+              : "Sticky execution on: connected to a Temporal cluster");
+    } else {
+      log.info("Sticky execution {} (configured)", disable ? "off" : "on");
+    }
+    return disable;
+  }
+
+  private void register(WorkerFactory target, String queue) {
+    WorkerOptions.Builder options =
+        WorkerOptions.newBuilder()
+            .setIdentity(settings.identity())
+            .setMaxHeartbeatThrottleInterval(MAX_HEARTBEAT_THROTTLE);
+    if (stickyDisabled) {
+      // Zero means no sticky attributes are sent: every workflow task goes to the normal queue.
+      options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+    }
+    if (queue.equals(TaskQueues.JOBS)) {
+      Worker worker = target.newWorker(queue, options.build());
+      worker.registerWorkflowImplementationTypes(
+          JobWorkflowImpl.class,
+          PlanWorkflowImpl.class,
+          ProcessWorkflowImpl.class,
+          MergeWorkflowImpl.class,
+          CommitWorkflowImpl.class);
+      worker.registerActivitiesImplementations(
+          planActivities.get(), mergeActivities.get(), commitActivities.get());
+    } else if (queue.equals(TaskQueues.CHUNKS)) {
+      Worker worker =
+          target.newWorker(
+              queue, options.setMaxConcurrentActivityExecutionSize(settings.chunkSlots()).build());
+      worker.registerActivitiesImplementations(chunkActivities.get());
+    } else {
+      throw new IllegalArgumentException("unknown task queue " + queue);
+    }
+  }
+
+  /**
+   * Stops polling, lets running tasks finish for up to the drain timeout, then interrupts what is
+   * left and closes the connection. Idempotent; does nothing when not started.
+   */
+  public synchronized void stop() {
+    if (factory == null) {
+      return;
+    }
+    log.info("Stopping worker {}: draining for up to {}", settings.identity(), settings.drainTimeout());
+    factory.shutdown();
+    try {
+      factory.awaitTermination(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (!factory.isTerminated()) {
+        log.warn("Tasks still running after {}; interrupting them", settings.drainTimeout());
+        factory.shutdownNow();
+        factory.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Worker did not stop cleanly: {}", e.toString());
+      factory.shutdownNow();
+    }
+    stubs.shutdown();
+    try {
+      stubs.awaitTermination(5, TimeUnit.SECONDS);
+    } finally {
+      stubs.shutdownNow();
+    }
+    factory = null;
+    client = null;
+    stubs = null;
+    log.info("Worker {} stopped", settings.identity());
+  }
+
+  /** The client of the worker's namespace, for starting and steering jobs in the same process. */
+  public synchronized WorkflowClient client() {
+    if (client == null) {
+      throw new IllegalStateException("worker service not started");
+    }
+    return client;
+  }
+
+  /** Whether {@link #start()} turned sticky execution off. */
+  public synchronized boolean stickyDisabled() {
+    return stickyDisabled;
+  }
+
+  /** Whether the service is started and not yet stopped. */
+  public synchronized boolean isRunning() {
+    return factory != null && factory.isStarted() && !factory.isShutdown();
+  }
+
+  /** The settings the service runs with. */
+  public WorkerSettings settings() {
+    return settings;
+  }
+}
