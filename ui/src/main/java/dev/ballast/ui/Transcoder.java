@@ -48,7 +48,11 @@ public final class Transcoder {
 
   private final List<Route> routes;
   private final RpcInvoker invoker;
+  /** For bodies: a newer UI may send fields this API version does not know. */
   private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
+
+  /** For path and query values, which only name known fields: bad values must fail. */
+  private final JsonFormat.Parser strictParser = JsonFormat.parser();
   private final JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
 
   Transcoder(ServiceCatalog catalog, RpcInvoker invoker) {
@@ -172,14 +176,27 @@ public final class Transcoder {
         }
         setPath(fromQuery, type, param.getKey(), param.getValue(), true);
       }
-      parser.merge(fromQuery.toString(), builder);
+      overlay(builder, fromQuery);
     }
     JsonObject fromPath = new JsonObject();
     for (Map.Entry<String, String> value : pathValues.entrySet()) {
       setPath(fromPath, type, value.getKey(), List.of(value.getValue()), false);
     }
-    parser.merge(fromPath.toString(), builder);
+    overlay(builder, fromPath);
     return builder.build();
+  }
+
+  /**
+   * Merges JSON over what the builder holds: nested messages merge, set scalars replace. (JsonFormat
+   * itself refuses to merge into a field that is already set.)
+   */
+  private void overlay(Message.Builder builder, JsonObject json) throws InvalidProtocolBufferException {
+    if (json.size() == 0) {
+      return;
+    }
+    Message.Builder layer = builder.getDefaultInstanceForType().newBuilderForType();
+    strictParser.merge(json.toString(), layer);
+    builder.mergeFrom(layer.build());
   }
 
   /**
