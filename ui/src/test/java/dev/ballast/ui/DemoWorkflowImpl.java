@@ -23,7 +23,7 @@ public class DemoWorkflowImpl implements DemoWorkflow {
     total = chunks;
     long rows = 0;
     for (int i = 0; i < chunks; i++) {
-      rows += activities.processChunk("chunk-" + i);
+      rows += activities.processChunk(Workflow.getInfo().getWorkflowId() + "/chunk-" + i);
       done++;
     }
     return "processed " + rows + " rows";

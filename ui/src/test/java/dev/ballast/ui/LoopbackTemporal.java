@@ -1,6 +1,10 @@
 package dev.ballast.ui;
 
 import io.grpc.Server;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -56,6 +60,26 @@ final class LoopbackTemporal implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(DemoWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities);
     factory.start();
+  }
+
+  /** Waits (bounded, polling) until the workflow has a pending activity that has heartbeated. */
+  void awaitPendingActivity(String workflowId, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    DescribeWorkflowExecutionRequest request =
+        DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(NAMESPACE)
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+            .build();
+    while (true) {
+      DescribeWorkflowExecutionResponse described = stubs.blockingStub().describeWorkflowExecution(request);
+      if (described.getPendingActivitiesList().stream().anyMatch(PendingActivityInfo::hasHeartbeatDetails)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(workflowId + " has no heartbeating activity after " + timeout);
+      }
+      Thread.sleep(50);
+    }
   }
 
   String target() {
