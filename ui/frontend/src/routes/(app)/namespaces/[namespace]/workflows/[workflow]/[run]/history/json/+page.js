@@ -1,0 +1,3 @@
+import { toHistory } from '../../history-redirect.js';
+
+export const load = toHistory;
