@@ -1,0 +1,246 @@
+package dev.ballast.worker.failover;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.activities.files.Manifest;
+import dev.ballast.activities.files.ManifestVerifier;
+import dev.ballast.activities.files.StagingLayout;
+import dev.ballast.activities.settlement.ReferenceSettlement;
+import dev.ballast.activities.settlement.SampleGenerator;
+import dev.ballast.activities.settlement.SettlementJobType;
+import dev.ballast.api.TaskQueues;
+import dev.ballast.api.model.Counts;
+import dev.ballast.api.model.JobResult;
+import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.model.RetrySpec;
+import dev.ballast.api.model.StagePolicy;
+import dev.ballast.api.model.TimeoutSpec;
+import dev.ballast.api.workflow.JobWorkflow;
+import dev.ballast.embedded.EmbeddedTemporal;
+import dev.ballast.worker.TemporalConnections;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The product's central promise, shown with real processes: three worker JVMs poll one embedded
+ * Temporal service; a killer {@code kill -9}s the worker running a chunk several times during a
+ * settlement job of two million rows, starting a replacement each time. The job must finish with
+ * outputs byte-identical to an independent computation, every row counted once, and no staged
+ * file left behind.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class WorkerFailoverIT {
+  private static final int ROWS = 2_000_000;
+  private static final int KILLS = 4;
+  private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
+
+  @TempDir Path dir;
+
+  /** A kill: when, which worker, which chunk activity it was running and at which attempt. */
+  record Kill(Instant at, String worker, String stage, String activityId, int attempt) {}
+
+  @Test
+  void killedWorkersLoseNoRowAndCountNoneTwice() throws Exception {
+    Path input = dir.resolve("in").resolve("transactions.csv");
+    Files.createDirectories(input.getParent());
+    SampleGenerator.write(input, ROWS, 42);
+    Path output = dir.resolve("out");
+
+    List<Kill> kills = new ArrayList<>();
+    JobResult result;
+    List<WorkflowExecutionHistory> processRuns;
+    try (EmbeddedTemporal server = EmbeddedTemporal.start(0);
+        WorkerProcesses workers =
+            new WorkerProcesses(server.address(), dir.resolve("logs"),
+                Map.of("BALLAST_CHUNK_SLOTS", "2"))) {
+      for (int i = 0; i < 3; i++) {
+        workers.start();
+      }
+      WorkflowServiceStubs stubs = TemporalConnections.connect(server.address());
+      WorkflowClient client = TemporalConnections.client(stubs, "default");
+      JobWorkflow job =
+          client.newWorkflowStub(
+              JobWorkflow.class,
+              WorkflowOptions.newBuilder().setWorkflowId("chaos").setTaskQueue(TaskQueues.JOBS)
+                  .build());
+      CompletableFuture<JobResult> running =
+          WorkflowClient.execute(job::run, spec("chaos", input, output));
+
+      Random random = new Random(7);
+      while (kills.size() < KILLS && !running.isDone()) {
+        Thread.sleep(400 + random.nextInt(800));
+        Optional<Kill> kill = killAChunkWorker(client, job, workers, random);
+        if (kill.isPresent()) {
+          kills.add(kill.get());
+          workers.launch(); // a replacement joins the pool while the job goes on
+        }
+      }
+      result = running.get(3, TimeUnit.MINUTES);
+      processRuns = runsOf(client, "chaos/process");
+      stubs.shutdownNow();
+    }
+
+    ReferenceSettlement.Result expected =
+        ReferenceSettlement.compute(List.of(input), SettlementJobType.DEFAULT_RATES);
+    assertArrayEquals(
+        expected.settlementCsv().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        Files.readAllBytes(output.resolve("settlement.csv")), "settlement.csv");
+    assertArrayEquals(
+        expected.rejectsJsonl().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        Files.readAllBytes(output.resolve("rejects.jsonl")), "rejects.jsonl");
+    Counts counts =
+        new Counts(expected.rows(), expected.accepted(), expected.pending(), expected.rejected());
+    assertEquals(counts, result.counts());
+    assertEquals(ROWS, Manifest.read(output.resolve("manifest.json")).counts().rows());
+    assertEquals(List.of(), ManifestVerifier.verify(output));
+    assertEquals(
+        Set.of(".ballast", "manifest.json", "rejects.jsonl", "settlement.csv"), listing(output));
+    assertFalse(
+        Files.exists(StagingLayout.forJob(output, "chaos").dir()), "staging area cleaned up");
+    assertEquals(KILLS, kills.size(), "the killer struck " + KILLS + " times before the job ended");
+
+    List<Long> failoverMillis = failoverTimes(kills, processRuns);
+    System.out.printf(
+        "chaos: %d kills %s%n  failover (kill -> chunk restarted elsewhere), ms: %s%n"
+            + "  chunks retried: %d of %d, bytes redone: %,d (%.2f%% of the input)%n",
+        kills.size(), kills.stream().map(k -> k.worker() + "@" + k.stage()).toList(),
+        failoverMillis, result.retriedChunks(), result.chunks(), result.redoneBytes(),
+        100.0 * result.redoneBytes() / Files.size(input));
+    assertTrue(result.retriedChunks() >= 1, "at least one chunk was retried after a kill");
+    for (long millis : failoverMillis) {
+      assertTrue(
+          millis < HEARTBEAT_TIMEOUT.toMillis() + 8_000,
+          "failover bounded by the heartbeat timeout, not start-to-close: " + failoverMillis);
+    }
+  }
+
+  /** A spec with short heartbeat timeouts and enough retries for repeated kills. */
+  static JobSpec spec(String id, Path input, Path output) {
+    StagePolicy policy =
+        new StagePolicy(
+            new RetrySpec(Duration.ofMillis(200), 2.0, Duration.ofSeconds(1), 30, null),
+            new TimeoutSpec(Duration.ofMinutes(2), HEARTBEAT_TIMEOUT, null, null));
+    return new JobSpec(
+        id, "settlement", List.of(input.toString()), output.toString(), Map.of(),
+        2L << 20, 3, null,
+        Map.of("plan", policy, "process", policy, "merge", policy, "commit", policy),
+        1, 400);
+  }
+
+  /** Finds a chunk being processed and kill -9s its worker. */
+  private static Optional<Kill> killAChunkWorker(
+      WorkflowClient client, JobWorkflow job, WorkerProcesses workers, Random random)
+      throws InterruptedException {
+    String stage = job.progress().stage();
+    List<PendingActivityInfo> started = new ArrayList<>();
+    try {
+      for (PendingActivityInfo activity : describe(client, "chaos/process")) {
+        if (activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+            && workers.isRunning(activity.getLastWorkerIdentity())) {
+          started.add(activity);
+        }
+      }
+    } catch (io.grpc.StatusRuntimeException notStartedYet) {
+      return Optional.empty();
+    }
+    if (started.isEmpty()) {
+      return Optional.empty();
+    }
+    PendingActivityInfo victim = started.get(random.nextInt(started.size()));
+    workers.kill(victim.getLastWorkerIdentity());
+    return Optional.of(
+        new Kill(Instant.now(), victim.getLastWorkerIdentity(), stage, victim.getActivityId(),
+            victim.getAttempt()));
+  }
+
+  private static List<PendingActivityInfo> describe(WorkflowClient client, String workflowId) {
+    return client.getWorkflowServiceStubs().blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace("default")
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                .build())
+        .getPendingActivitiesList();
+  }
+
+  /** Every run of a workflow id, following the continue-as-new chain back. */
+  private static List<WorkflowExecutionHistory> runsOf(WorkflowClient client, String workflowId) {
+    List<WorkflowExecutionHistory> runs = new ArrayList<>();
+    WorkflowExecutionHistory run = client.fetchHistory(workflowId);
+    while (true) {
+      runs.add(0, run);
+      String previous =
+          run.getEvents().get(0).getWorkflowExecutionStartedEventAttributes()
+              .getContinuedExecutionRunId();
+      if (previous.isEmpty()) {
+        return runs;
+      }
+      run = client.fetchHistory(workflowId, previous);
+    }
+  }
+
+  /**
+   * For each kill, the time until the killed chunk's next attempt started on another worker, read
+   * from the process stage's histories (a started event records the last attempt's start).
+   */
+  private static List<Long> failoverTimes(
+      List<Kill> kills, List<WorkflowExecutionHistory> processRuns) {
+    List<Long> times = new ArrayList<>();
+    for (Kill kill : kills) {
+      for (WorkflowExecutionHistory run : processRuns) {
+        long scheduledId = -1;
+        for (HistoryEvent event : run.getEvents()) {
+          if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+              && event.getActivityTaskScheduledEventAttributes().getActivityId()
+                  .equals(kill.activityId())) {
+            scheduledId = event.getEventId();
+          }
+          if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
+              && event.getActivityTaskStartedEventAttributes().getScheduledEventId() == scheduledId
+              && event.getActivityTaskStartedEventAttributes().getAttempt() > kill.attempt()) {
+            Instant restarted =
+                Instant.ofEpochSecond(
+                    event.getEventTime().getSeconds(), event.getEventTime().getNanos());
+            times.add(Duration.between(kill.at(), restarted).toMillis());
+          }
+        }
+      }
+    }
+    return times;
+  }
+
+  private static Set<String> listing(Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return new TreeSet<>(files.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+}
