@@ -174,7 +174,7 @@ public final class Jobs {
    */
   public static int follow(WorkflowClient client, String id, PrintWriter out, PrintWriter err, boolean terminal) {
     WorkflowStub stub = client.newUntypedWorkflowStub(id);
-    Instant since = startTime(stub);
+    Instant since = startTime(stub, id);
     CompletableFuture<JobResult> result = stub.getResultAsync(JobResult.class);
     ProgressLine line = new ProgressLine(out, terminal);
     Instant lastPrint = Instant.MIN;
@@ -214,13 +214,16 @@ public final class Jobs {
   }
 
   /** When the job started (elapsed time and throughput count from there); now if unknown. */
-  private static Instant startTime(WorkflowStub stub) {
+  private static Instant startTime(WorkflowStub stub, String id) {
     try {
       Instant started = stub.describe().getStartTime();
       return started == null ? Instant.now() : started;
     } catch (RuntimeException e) {
       if (isNotFound(e)) {
-        throw e;
+        throw new CliException(
+            ExitCodes.CONFLICT_OR_NOT_FOUND,
+            "job " + id + " not found",
+            e);
       }
       return Instant.now();
     }
