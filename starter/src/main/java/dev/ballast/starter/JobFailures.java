@@ -74,8 +74,10 @@ public record JobFailures(Outcome outcome, String message, String type) {
 
   /** {@code job ID failed: MESSAGE (TYPE)} and the like. */
   public String describe(String jobId) {
+    String prefix = "job " + jobId + " failed: ";
+    String text = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     return switch (outcome) {
-      case FAILED -> "job " + jobId + " failed: " + message + (type == null ? "" : " (" + type + ")");
+      case FAILED -> prefix + text + (type == null ? "" : " (" + type + ")");
       case TIMED_OUT -> "job " + jobId + " timed out: " + message;
       case CANCELED -> "job " + jobId + " was cancelled";
       case TERMINATED -> "job " + jobId + " was terminated";

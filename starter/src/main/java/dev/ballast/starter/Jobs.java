@@ -174,7 +174,7 @@ public final class Jobs {
    */
   public static int follow(WorkflowClient client, String id, PrintWriter out, PrintWriter err, boolean terminal) {
     WorkflowStub stub = client.newUntypedWorkflowStub(id);
-    Instant since = Instant.now();
+    Instant since = startTime(stub, id);
     CompletableFuture<JobResult> result = stub.getResultAsync(JobResult.class);
     ProgressLine line = new ProgressLine(out, terminal);
     Instant lastPrint = Instant.MIN;
@@ -210,6 +210,22 @@ public final class Jobs {
         line.finish();
         throw new CliException(ExitCodes.JOB_FAILED, "interrupted while following job " + id, e);
       }
+    }
+  }
+
+  /** When the job started (elapsed time and throughput count from there); now if unknown. */
+  private static Instant startTime(WorkflowStub stub, String id) {
+    try {
+      Instant started = stub.describe().getStartTime();
+      return started == null ? Instant.now() : started;
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        throw new CliException(
+            ExitCodes.CONFLICT_OR_NOT_FOUND,
+            "job " + id + " not found",
+            e);
+      }
+      return Instant.now();
     }
   }
 

@@ -45,7 +45,7 @@ class JobCommandsTest {
 
   @Test
   void steeringAnUnknownJobExitsFive() {
-    for (String command : new String[] {"pause", "resume", "cancel"}) {
+    for (String command : new String[] {"pause", "resume", "cancel", "watch"}) {
       Cli.Result r = Cli.run(env, dir, command, "no-such-job");
       assertEquals(ExitCodes.CONFLICT_OR_NOT_FOUND, r.code(), command + ": " + r.err());
       assertEquals(1, r.errLines(), r.err());

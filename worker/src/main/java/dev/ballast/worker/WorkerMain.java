@@ -2,13 +2,13 @@ package dev.ballast.worker;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Entry point of {@code ballast-worker.jar}: reads {@link WorkerSettings} from the environment,
- * starts a {@link WorkerService} and runs until SIGTERM or Ctrl-C, which stop it gracefully.
+ * starts a {@link WorkerService} and runs until SIGTERM or Ctrl-C, which stop it gracefully
+ * (exit 0). Exits 2 on bad settings, 4 when Temporal cannot be reached.
  */
 public final class WorkerMain {
   private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
@@ -33,24 +33,6 @@ public final class WorkerMain {
       System.exit(4);
       return;
     }
-    runUntilShutdown(service);
-  }
-
-  /** Blocks until the JVM shuts down (SIGTERM, Ctrl-C), then stops {@code service} gracefully. */
-  static void runUntilShutdown(WorkerService service) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("Shutdown requested");
-                  try {
-                    service.stop();
-                  } finally {
-                    stopped.countDown();
-                  }
-                },
-                "ballast-worker-shutdown"));
-    stopped.await();
+    GracefulShutdown.awaitSignal("worker", service::stop);
   }
 }

@@ -83,7 +83,11 @@ public class ListCommand extends BaseCommand {
         String id = info.getExecution().getWorkflowId();
         Optional<JobProgress> p = progress(connection, info);
         Instant started = instant(info.getStartTime());
-        Instant end = info.hasCloseTime() ? instant(info.getCloseTime()) : Instant.now();
+        boolean open = "RUNNING".equals(Jobs.statusName(info.getStatus()));
+        Instant end =
+            info.hasCloseTime() && info.getCloseTime().getSeconds() > 0
+                ? instant(info.getCloseTime())
+                : open ? Instant.now() : null;
         out().printf(
             format,
             id,
@@ -91,7 +95,7 @@ public class ListCommand extends BaseCommand {
             Jobs.statusName(info.getStatus()),
             p.map(ListCommand::progressText).orElse("-"),
             TIME.format(started),
-            Jobs.clock(Duration.between(started, end)));
+            end == null ? "-" : Jobs.clock(Duration.between(started, end)));
       }
       out().flush();
       return 0;

@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.embedded.EmbeddedTemporal;
 import dev.ballast.starter.BaseCommand;
+import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.JobConnection;
 import dev.ballast.starter.JobSpecOptions;
 import dev.ballast.starter.Jobs;
@@ -76,11 +77,15 @@ public class RunCommand extends BaseCommand {
       hook =
           new Thread(
               () -> {
-                if (started.get() && !finished.get()) {
+                boolean cancelled = started.get() && !finished.get();
+                if (cancelled) {
                   cancelAndWait(client, spec.id());
                 }
                 w.stop();
                 service.close();
+                if (cancelled) {
+                  Runtime.getRuntime().halt(ExitCodes.JOB_CANCELLED);
+                }
               },
               "ballast-run-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);

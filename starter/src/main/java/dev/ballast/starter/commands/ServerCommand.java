@@ -3,7 +3,7 @@ package dev.ballast.starter.commands;
 import dev.ballast.embedded.EmbeddedTemporal;
 import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.Logging;
-import java.util.concurrent.CountDownLatch;
+import dev.ballast.worker.GracefulShutdown;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,19 +37,7 @@ public class ServerCommand extends BaseCommand {
         + (EmbeddedTemporal.LOOPBACK.equals(bind) ? "" : " (bound to " + bind + ", unauthenticated)"));
     out().println("export TEMPORAL_ADDRESS=" + service.address() + "   # for ballast worker / start / status");
     out().flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    service.close();
-                  } finally {
-                    stopped.countDown();
-                  }
-                },
-                "ballast-server-shutdown"));
-    stopped.await();
+    GracefulShutdown.awaitSignal("server", service::close);
     return 0;
   }
 }

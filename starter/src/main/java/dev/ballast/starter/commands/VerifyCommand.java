@@ -44,13 +44,16 @@ public class VerifyCommand extends BaseCommand {
     return 0;
   }
 
-  /** How many files the manifest lists (its {@code files} array). */
+  /** How many files the manifest lists (its {@code outputs} array). */
   private static int listedFiles(Path dir) throws IOException {
     Path manifest = dir.resolve("manifest.json");
     if (Files.isRegularFile(manifest)) {
-      JsonNode files = new ObjectMapper().readTree(manifest.toFile()).path("files");
-      if (files.isArray() || files.isObject()) {
-        return files.size();
+      JsonNode root = new ObjectMapper().readTree(manifest.toFile());
+      for (String field : new String[] {"outputs", "files"}) {
+        JsonNode files = root.path(field);
+        if (files.isArray()) {
+          return files.size();
+        }
       }
     }
     try (var entries = Files.list(dir)) {

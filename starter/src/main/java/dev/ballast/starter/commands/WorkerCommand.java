@@ -11,7 +11,7 @@ import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import dev.ballast.worker.GracefulShutdown;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,19 +68,7 @@ public class WorkerCommand extends BaseCommand {
     out().println("worker " + settings.identity() + " polling " + settings.queues() + " on " + settings.address()
         + "; Ctrl-C or SIGTERM stops it");
     out().flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    service.stop();
-                  } finally {
-                    stopped.countDown();
-                  }
-                },
-                "ballast-worker-shutdown"));
-    stopped.await();
+    GracefulShutdown.awaitSignal("worker", service::stop);
     return 0;
   }
 }
