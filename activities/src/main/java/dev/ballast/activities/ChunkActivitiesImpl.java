@@ -178,7 +178,13 @@ public class ChunkActivitiesImpl implements ChunkActivities {
       }
 
       SettlementRows rows = type.newRows(rates, columns, chunk.fileName());
+      Path stopMarker = StagingLayout.ofStagingDir(Path.of(task.stagingDir())).stopMarker();
       while (pos < chunk.end()) {
+        if (Files.exists(stopMarker)) {
+          throw Failures.of(
+              ErrorType.CANCELLED,
+              "chunk " + chunk.index() + " stopped at offset " + pos + ": the job was cancelled");
+        }
         int len = readSegment(in, buffer, pos, chunk.end());
         buf = buffer.bytes;
         crc.update(buf, 0, len);

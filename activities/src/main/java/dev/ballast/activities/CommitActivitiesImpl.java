@@ -1,20 +1,32 @@
 package dev.ballast.activities;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.ballast.activities.commit.Committer;
+import dev.ballast.activities.files.AtomicFiles;
+import dev.ballast.activities.files.StagingLayout;
+import dev.ballast.api.ErrorType;
 import dev.ballast.api.activity.CommitActivities;
 import dev.ballast.api.model.CommitRequest;
 import dev.ballast.api.model.CommitResult;
 import dev.ballast.api.model.DiscardRequest;
+import dev.ballast.api.model.StopRequest;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The commit activities: run a {@link Committer}, heartbeating the name of each step reached so
  * that a long verification of large outputs keeps the attempt alive.
  */
 public class CommitActivitiesImpl implements CommitActivities {
+  private static final Logger log = LoggerFactory.getLogger(CommitActivitiesImpl.class);
+
   private final Clock clock;
 
   @Inject
@@ -31,6 +43,17 @@ public class CommitActivitiesImpl implements CommitActivities {
   public CommitResult commit(CommitRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     return new Committer(clock, context::heartbeat).commit(request);
+  }
+
+  @Override
+  public void stopChunks(StopRequest request) {
+    Path marker = StagingLayout.ofStagingDir(Path.of(request.stagingDir())).stopMarker();
+    try {
+      AtomicFiles.write(marker, ("stop requested for job " + request.jobId() + "\n").getBytes(UTF_8));
+      log.info("asked the chunks of job {} to stop", request.jobId());
+    } catch (IOException e) {
+      throw Failures.of(ErrorType.IO, "cannot write stop marker " + marker + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

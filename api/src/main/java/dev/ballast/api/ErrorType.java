@@ -21,6 +21,8 @@ public enum ErrorType {
   OUTPUT_CONFLICT(false),
   /** A path lies outside the configured data roots. Never retried. */
   PATH_NOT_ALLOWED(false),
+  /** The job was cancelled: a chunk stopped at its next checkpoint. Never retried. */
+  CANCELLED(false),
   /** A transient I/O problem (disk full, permission, network file system). Retried. */
   IO(true);
 

@@ -48,7 +48,8 @@ import org.slf4j.Logger;
  *       time, and the workflow's current details (shown by the Web UI) follow along.
  *   <li>Pause and resume are forwarded to the process stage, which stops dispatching new chunks.
  *   <li>Cancellation (the ordinary workflow cancel) stops the stages and their in-flight chunks,
- *       then deletes the staging area: nothing is published.
+ *       then deletes the staging area: nothing is published. Once the commit stage has begun,
+ *       cancellation comes too late: the commit finishes and the job completes.
  *   <li>A job whose rejects exceed its tolerance fails before merge and publishes nothing.
  *   <li>A failed job keeps its staging area, so that starting the same job id again reuses the
  *       chunks already done.
@@ -129,14 +130,22 @@ public class JobWorkflowImpl implements JobWorkflow {
                     spec.policy(Stage.MERGE)));
 
     enter(Stage.COMMIT, "publishing to " + spec.output());
-    CommitResult committed =
-        stage(CommitWorkflow.class, Stage.COMMIT)
-            .commit(
-                new CommitStageInput(
-                    new CommitRequest(
-                        jobId, spec.output(), plan.stagingDir(), startedAt, plan.inputs(),
-                        merged.counts(), merged.outputs(), spec.keepBackups()),
-                    spec.policy(Stage.COMMIT)));
+    // Commit is the point of no return: once it starts, a cancellation no longer stops it (it
+    // could not take back a result a reader may already see), and the job completes.
+    CommitStageInput commitInput =
+        new CommitStageInput(
+            new CommitRequest(
+                jobId, spec.output(), plan.stagingDir(), startedAt, plan.inputs(),
+                merged.counts(), merged.outputs(), spec.keepBackups()),
+            spec.policy(Stage.COMMIT));
+    CommitResult[] commit = new CommitResult[1];
+    Workflow.newDetachedCancellationScope(
+            () -> commit[0] = stage(CommitWorkflow.class, Stage.COMMIT).commit(commitInput))
+        .run();
+    CommitResult committed = commit[0];
+    if (CancellationScope.current().isCancelRequested()) {
+      log.info("job {} was cancelled during commit, after the point of no return", jobId);
+    }
 
     stage = "DONE";
     message =

@@ -2,6 +2,7 @@ package dev.ballast.workflows;
 
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.activity.ChunkActivities;
+import dev.ballast.api.activity.CommitActivities;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.ChunkResult;
 import dev.ballast.api.model.ChunkTask;
@@ -10,6 +11,7 @@ import dev.ballast.api.model.ProcessProgress;
 import dev.ballast.api.model.ProcessRequest;
 import dev.ballast.api.model.ProcessResult;
 import dev.ballast.api.model.ProcessState;
+import dev.ballast.api.model.StopRequest;
 import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.api.workflow.ProcessWorkflow;
 import io.temporal.activity.ActivityOptions;
@@ -103,13 +105,17 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
     try {
       dispatch(queue);
     } catch (ActivityFailure | CanceledFailure failure) {
-      // A chunk failed for good, or the stage is being cancelled (then Temporal has already asked
-      // the chunks in flight to stop). Either way, wait for the chunks in flight to end, so that
-      // none is still writing staged files when the stage ends; after a failure they finish their
-      // work normally and a later run of the job reuses it.
+      // A chunk failed for good, or the stage is being cancelled. Either way, wait for the chunks
+      // in flight to end, so that none is still writing staged files when the stage ends. After a
+      // failure they finish their work normally and a later run of the job reuses it; on
+      // cancellation they are asked to stop at their next checkpoint.
       List<Promise<ChunkResult>> inFlight = new ArrayList<>(running.values());
+      boolean cancelled = failure instanceof CanceledFailure;
       Workflow.newDetachedCancellationScope(
               () -> {
+                if (cancelled && !inFlight.isEmpty()) {
+                  stopChunks();
+                }
                 awaitQuietly(inFlight);
                 report(true);
               })
@@ -168,7 +174,21 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
     ChunkTask task =
         new ChunkTask(
             request.jobId(), request.type(), request.stagingDir(), request.parameters(), chunk);
-    running.put(chunk.index(), Async.function(activities::processChunk, task));
+    // Detached: cancelling the stage must not send Temporal activity cancellations, which can race
+    // a chunk that is just completing (the embedded service then rejects the whole workflow task).
+    // Chunks are stopped through stopChunks() instead.
+    Workflow.newDetachedCancellationScope(
+            () -> running.put(chunk.index(), Async.function(activities::processChunk, task)))
+        .run();
+  }
+
+  /** Leaves the stop marker that makes every chunk of the job stop at its next checkpoint. */
+  private void stopChunks() {
+    CommitActivities activities =
+        Workflow.newActivityStub(
+            CommitActivities.class,
+            StageOptions.activityOptions(request.policy(), TaskQueues.JOBS));
+    activities.stopChunks(new StopRequest(request.jobId(), request.stagingDir()));
   }
 
   private String summary(ChunkRef chunk) {

@@ -24,6 +24,8 @@ class FakeChunkActivities implements ChunkActivities {
   final CountDownLatch started;
   volatile CountDownLatch release = new CountDownLatch(0);
   volatile int failIndex = -1;
+  /** Set when the workflow leaves the stop marker (CommitActivities.stopChunks). */
+  volatile boolean stopRequested;
 
   FakeChunkActivities(int expectedStarts) {
     this.started = new CountDownLatch(expectedStarts);
@@ -38,6 +40,11 @@ class FakeChunkActivities implements ChunkActivities {
     started.countDown();
     try {
       while (!release.await(50, TimeUnit.MILLISECONDS)) {
+        if (stopRequested) {
+          cancelled.add(index);
+          throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+              "chunk " + index + " stopped: the job was cancelled", "CANCELLED");
+        }
         Activity.getExecutionContext().heartbeat(index);
       }
       if (index == failIndex) {

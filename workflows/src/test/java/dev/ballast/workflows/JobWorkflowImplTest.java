@@ -20,6 +20,7 @@ import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.MergeRequest;
 import dev.ballast.api.model.RetrySpec;
 import dev.ballast.api.model.StagePolicy;
+import dev.ballast.api.model.StopRequest;
 import dev.ballast.api.model.TimeoutSpec;
 import dev.ballast.api.model.Tolerance;
 import dev.ballast.api.workflow.JobWorkflow;
@@ -231,6 +232,7 @@ class JobWorkflowImplTest {
             () -> WorkflowStub.fromTyped(job).getResult(JobResult.class));
     assertInstanceOf(CanceledFailure.class, e.getCause());
     assertEquals(3, chunks.cancelled.size(), "each in-flight chunk saw the cancellation");
+    verify(commit).stopChunks(new StopRequest("job-c", Fixtures.STAGING));
     verify(commit).discard(new DiscardRequest("job-c", "/data/out"));
     verify(merge, never()).merge(any());
   }

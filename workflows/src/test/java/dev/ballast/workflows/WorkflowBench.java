@@ -1,6 +1,7 @@
 package dev.ballast.workflows;
 
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
@@ -50,6 +51,13 @@ final class WorkflowBench implements AutoCloseable {
 
   /** Starts the workers, the chunk worker polling {@code chunkQueue}. */
   void start(FakeChunkActivities chunks, String chunkQueue) {
+    doAnswer(
+            i -> {
+              chunks.stopRequested = true;
+              return null;
+            })
+        .when(commit)
+        .stopChunks(any());
     Worker jobs = env.newWorker(TaskQueues.JOBS);
     jobs.registerWorkflowImplementationTypes(
         JobWorkflowImpl.class, PlanWorkflowImpl.class, ProcessWorkflowImpl.class,

@@ -66,6 +66,11 @@ public final class StagingLayout {
     return dir.resolve("commit.json");
   }
 
+  /** Present when the job was cancelled: chunk activities stop at their next checkpoint. */
+  public Path stopMarker() {
+    return dir.resolve("STOP");
+  }
+
   /** Where earlier published results are moved. */
   public Path backupsDir() {
     return outputDir.resolve(HIDDEN_DIR).resolve("backups");

@@ -78,6 +78,8 @@ public final class Planner {
     try {
       Files.createDirectories(layout.outputDir());
       Files.createDirectories(layout.dir());
+      // A stop marker left by a cancelled run of the same job id must not stop this one.
+      Files.deleteIfExists(layout.stopMarker());
     } catch (IOException e) {
       throw Failures.of(ErrorType.IO, "cannot create staging directory " + layout.dir() + ": " + e, e);
     }
