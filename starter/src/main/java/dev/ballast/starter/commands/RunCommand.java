@@ -9,12 +9,16 @@ import dev.ballast.starter.JobConnection;
 import dev.ballast.starter.JobSpecOptions;
 import dev.ballast.starter.Jobs;
 import dev.ballast.starter.TemporalOptions;
+import dev.ballast.starter.WebUiOption;
+import dev.ballast.ui.UiOptions;
+import dev.ballast.ui.UiServer;
 import dev.ballast.worker.WorkerModule;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -38,6 +42,7 @@ public class RunCommand extends BaseCommand {
 
   @Mixin TemporalOptions temporal;
   @Mixin JobSpecOptions job;
+  @Mixin WebUiOption webUi;
 
   @Override
   protected int execute() throws Exception {
@@ -58,6 +63,7 @@ public class RunCommand extends BaseCommand {
   private int runEmbedded(JobSpec spec, String namespace) {
     EmbeddedTemporal service = EmbeddedTemporal.start(0);
     WorkerService worker = null;
+    UiServer ui = null;
     AtomicBoolean finished = new AtomicBoolean();
     AtomicBoolean started = new AtomicBoolean();
     Thread hook = null;
@@ -72,6 +78,8 @@ public class RunCommand extends BaseCommand {
               settings.sticky(), settings.identity(), Duration.ofSeconds(10));
       worker = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
       worker.start();
+      ui = webUi.start(service.address(), namespace, UiOptions.LOOPBACK,
+          List.of(settings.identity()), err());
       WorkflowClient client = worker.client();
       WorkerService w = worker;
       hook =
@@ -92,6 +100,9 @@ public class RunCommand extends BaseCommand {
       Jobs.start(client, spec, job.rerun());
       started.set(true);
       out().println("started job " + spec.id() + " on the embedded Temporal service");
+      if (ui != null) {
+        out().println("watch it in the Temporal Web UI: " + ui.workflowUrl(spec.id()));
+      }
       out().flush();
       int code = Jobs.follow(client, spec.id(), out(), err(), terminal());
       finished.set(true);
@@ -104,6 +115,9 @@ public class RunCommand extends BaseCommand {
         } catch (IllegalStateException shuttingDown) {
           // the hook is running: it stops the worker and the service
         }
+      }
+      if (ui != null) {
+        ui.close();
       }
       if (worker != null) {
         worker.stop();

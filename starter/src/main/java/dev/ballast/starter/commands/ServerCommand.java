@@ -3,8 +3,12 @@ package dev.ballast.starter.commands;
 import dev.ballast.embedded.EmbeddedTemporal;
 import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.Logging;
+import dev.ballast.starter.WebUiOption;
+import dev.ballast.ui.UiServer;
 import dev.ballast.worker.GracefulShutdown;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ballast server}: the embedded Temporal service for other processes. */
@@ -29,15 +33,29 @@ public class ServerCommand extends BaseCommand {
       defaultValue = EmbeddedTemporal.LOOPBACK)
   String bind;
 
+  @Mixin WebUiOption webUi;
+
   @Override
   protected int execute() throws InterruptedException {
     Logging.verbose();
     EmbeddedTemporal service = EmbeddedTemporal.start(bind, port);
+    UiServer ui = webUi.start(service.address(), "default", bind, List.of(), err());
     out().println("Temporal (embedded) listening on " + service.address()
         + (EmbeddedTemporal.LOOPBACK.equals(bind) ? "" : " (bound to " + bind + ", unauthenticated)"));
     out().println("export TEMPORAL_ADDRESS=" + service.address() + "   # for ballast worker / start / status");
+    if (ui != null) {
+      out().println("Temporal Web UI: " + ui.url()
+          + (EmbeddedTemporal.LOOPBACK.equals(bind) ? "" : " (unauthenticated)"));
+    }
     out().flush();
-    GracefulShutdown.awaitSignal("server", service::close);
+    GracefulShutdown.awaitSignal(
+        "server",
+        () -> {
+          if (ui != null) {
+            ui.close();
+          }
+          service.close();
+        });
     return 0;
   }
 }

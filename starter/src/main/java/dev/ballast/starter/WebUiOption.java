@@ -1,0 +1,46 @@
+package dev.ballast.starter;
+
+import dev.ballast.ui.UiOptions;
+import dev.ballast.ui.UiServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --ui-port}: the Temporal Web UI that {@code ballast run} (embedded) and {@code ballast
+ * server} serve for the embedded service, on loopback.
+ */
+public class WebUiOption {
+  @Option(
+      names = "--ui-port",
+      paramLabel = "PORT",
+      defaultValue = "${env:BALLAST_UI_PORT:-8233}",
+      description =
+          "Port of the Temporal Web UI served for the embedded service, on loopback"
+              + " (default ${DEFAULT-VALUE}, env BALLAST_UI_PORT; 0 turns it off).")
+  int port;
+
+  /**
+   * Starts the Web UI for {@code temporalAddress}, or returns null when turned off or when it
+   * cannot start (a warning says why: the job runs anyway).
+   */
+  public UiServer start(
+      String temporalAddress, String namespace, String bindHost, List<String> workers,
+      PrintWriter err) {
+    if (port == 0) {
+      return null;
+    }
+    try {
+      return UiServer.start(
+          UiOptions.loopback(temporalAddress, namespace, port)
+              .withBindHost(bindHost)
+              .withWorkerIdentities(() -> workers));
+    } catch (IOException | RuntimeException e) {
+      err.println("warning: Temporal Web UI not started on port " + port + ": " + e.getMessage()
+          + " (use --ui-port to pick another port, 0 to turn it off)");
+      err.flush();
+      return null;
+    }
+  }
+}
