@@ -125,7 +125,10 @@ public class WorkerService {
     WorkerOptions.Builder options =
         WorkerOptions.newBuilder()
             .setIdentity(settings.identity())
-            .setMaxHeartbeatThrottleInterval(MAX_HEARTBEAT_THROTTLE);
+            .setMaxHeartbeatThrottleInterval(MAX_HEARTBEAT_THROTTLE)
+            // During a graceful stop, chunks in flight keep heartbeating and finish within the
+            // drain time instead of failing at their next checkpoint.
+            .setAllowActivityHeartbeatDuringShutdown(true);
     if (stickyDisabled) {
       // Zero means no sticky attributes are sent: every workflow task goes to the normal queue.
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
