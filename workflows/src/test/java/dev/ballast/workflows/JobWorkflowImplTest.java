@@ -29,6 +29,8 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
 import dev.ballast.workflows.replay.HistoryRecorder;
 import java.io.IOException;
 import java.time.Duration;
@@ -37,15 +39,22 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mockito.ArgumentCaptor;
 
-/** The job workflow and its stages against mocked activities, in real time. */
+/**
+ * The job workflow and its stages against mocked activities, in real time, on the test
+ * environment of {@link TestWorkflowExtension}.
+ */
 @Timeout(60)
 class JobWorkflowImplTest {
+  @RegisterExtension
+  static final TestWorkflowExtension temporal =
+      TestWorkflowExtension.newBuilder().setUseTimeskipping(false).setDoNotStart(true).build();
+
   private WorkflowBench bench;
   private WorkflowClient client;
   private PlanActivities plan;
@@ -53,17 +62,12 @@ class JobWorkflowImplTest {
   private CommitActivities commit;
 
   @BeforeEach
-  void setUp() {
-    bench = new WorkflowBench();
+  void setUp(TestWorkflowEnvironment env) {
+    bench = new WorkflowBench(env);
     client = bench.client;
     plan = bench.plan;
     merge = bench.merge;
     commit = bench.commit;
-  }
-
-  @AfterEach
-  void tearDown() {
-    bench.close();
   }
 
   private void startWorkers(FakeChunkActivities chunks) {

@@ -18,7 +18,6 @@ import dev.ballast.api.model.Tolerance;
 import dev.ballast.api.workflow.JobWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
@@ -26,20 +25,19 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A real-time test environment with every Ballast workflow registered on the jobs queue, mocked
- * plan/merge/commit activities and a {@link FakeChunkActivities} on the chunks queue.
+ * Workers on a test environment (from {@code TestWorkflowExtension}, real time): every Ballast
+ * workflow on the jobs queue with mocked plan/merge/commit activities, and a {@link
+ * FakeChunkActivities} on the chunks queue.
  */
-final class WorkflowBench implements AutoCloseable {
+final class WorkflowBench {
   final TestWorkflowEnvironment env;
   final WorkflowClient client;
   final PlanActivities plan = mock(PlanActivities.class, withSettings().withoutAnnotations());
   final MergeActivities merge = mock(MergeActivities.class, withSettings().withoutAnnotations());
   final CommitActivities commit = mock(CommitActivities.class, withSettings().withoutAnnotations());
 
-  WorkflowBench() {
-    env =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+  WorkflowBench(TestWorkflowEnvironment env) {
+    this.env = env;
     client = env.getWorkflowClient();
     when(merge.merge(any())).thenAnswer(i -> Fixtures.merged(i.getArgument(0)));
     when(commit.commit(any())).thenAnswer(i -> Fixtures.committed(i.getArgument(0)));
@@ -96,10 +94,5 @@ final class WorkflowBench implements AutoCloseable {
   /** A stub of the started job {@code id}. */
   JobWorkflow job(String id) {
     return client.newWorkflowStub(JobWorkflow.class, id);
-  }
-
-  @Override
-  public void close() {
-    env.close();
   }
 }
