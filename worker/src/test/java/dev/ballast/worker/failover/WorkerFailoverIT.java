@@ -97,11 +97,7 @@ class WorkerFailoverIT {
       }
       WorkflowServiceStubs stubs = TemporalConnections.connect(server.address());
       WorkflowClient client = TemporalConnections.client(stubs, "default");
-      JobWorkflow job =
-          client.newWorkflowStub(
-              JobWorkflow.class,
-              WorkflowOptions.newBuilder().setWorkflowId("chaos").setTaskQueue(TaskQueues.JOBS)
-                  .build());
+      JobWorkflow job = jobStub(client, "chaos");
       CompletableFuture<JobResult> running =
           WorkflowClient.execute(job::run, spec("chaos", input, output));
 
@@ -159,11 +155,7 @@ class WorkerFailoverIT {
       }
       WorkflowServiceStubs stubs = TemporalConnections.connect(server.address());
       WorkflowClient client = TemporalConnections.client(stubs, "default");
-      JobWorkflow job =
-          client.newWorkflowStub(
-              JobWorkflow.class,
-              WorkflowOptions.newBuilder().setWorkflowId("rolling").setTaskQueue(TaskQueues.JOBS)
-                  .build());
+      JobWorkflow job = jobStub(client, "rolling");
       CompletableFuture<JobResult> running =
           WorkflowClient.execute(job::run, spec("rolling", input, output));
       awaitChunksDone(job, running, 1);
@@ -180,6 +172,12 @@ class WorkerFailoverIT {
     System.out.printf("rolling restart: %s; chunks retried %d of %d%n",
         drains, result.retriedChunks(), result.chunks());
     assertPublishedExactly(output, "rolling", result);
+  }
+
+  private static JobWorkflow jobStub(WorkflowClient client, String id) {
+    return client.newWorkflowStub(
+        JobWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.JOBS).build());
   }
 
   private static void awaitChunksDone(JobWorkflow job, CompletableFuture<JobResult> running, int n)
