@@ -38,8 +38,8 @@ done
 ballast_jar="$root/starter/target/ballast.jar"
 bench_jar="$root/bench/target/ballast-bench-0.1.0-SNAPSHOT.jar"
 if [[ $build == 1 && ( ! -f "$ballast_jar" || ! -f "$bench_jar" ) ]]; then
-  echo "building (mvn install -DskipTests)..." >&2
-  (cd "$root" && { mvn -q -B -o install -DskipTests || mvn -q -B install -DskipTests; })
+  echo "building (mvn -pl bench -am package -DskipTests)..." >&2
+  (cd "$root" && { mvn -q -B -o -pl bench -am package -DskipTests || mvn -q -B -pl bench -am package -DskipTests; })
 fi
 cp="$ballast_jar:$bench_jar"
 
