@@ -95,7 +95,7 @@ for n in "${size_list[@]}"; do
       else
         m=$(measure "$data/run-$n-$side-$r" java -cp "$cp" dev.ballast.bench.BallastRun "${extra[@]}" "$outdir" "$input")
         stages=$(sed -n 's/^stages: //p' "$data/run-$n-$side-$r.log")
-        overhead=$(sed -n 's/.*= \([0-9.]*\)%$/\1/p' <<<"$stages")
+        overhead=$(sed -n "s/.*= \([0-9.]*\)%;.*/\1/p" <<<"$stages")
       fi
       read -r wall rss cpu <<<"$m"
       echo "$n rows, round $r, $side: ${wall}s, peak RSS $((rss / 1024)) MB, CPU ${cpu}s ${stages:+$stages}" >&2

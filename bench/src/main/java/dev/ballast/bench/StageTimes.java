@@ -24,6 +24,8 @@ import java.util.Map;
  * @param chunkActivities chunk activities that ran
  * @param chunkBusyMillis sum of the chunk activities' execution times
  * @param activityUnionMillis time during which at least one activity was running
+ * @param idleGaps the stretches with no activity running, as {@code START+LENGTH} in
+ *     milliseconds from the job's start
  */
 public record StageTimes(
     long jobMillis,
@@ -32,7 +34,8 @@ public record StageTimes(
     long historyEvents,
     int chunkActivities,
     long chunkBusyMillis,
-    long activityUnionMillis) {
+    long activityUnionMillis,
+    List<String> idleGaps) {
 
   /** Job time during which no activity was running: workflow tasks, dispatch and polling. */
   public long overheadMillis() {
@@ -61,6 +64,7 @@ public record StageTimes(
                 + " overhead (no activity running) %.2fs = %.1f%%",
             chunkActivities, chunkBusyMillis / 1000.0, processRuns, historyEvents,
             overheadMillis() / 1000.0, overheadPercent()));
+    s.append("; idle gaps ms ").append(String.join(" ", idleGaps));
     return s.toString();
   }
 
@@ -97,8 +101,11 @@ public record StageTimes(
         }
       }
     }
-    long jobMillis = millis(job.get(job.size() - 1)) - millis(job.get(0));
-    return new StageTimes(jobMillis, stages, processRuns, events, chunks, chunkBusy, union(intervals));
+    long jobStart = millis(job.get(0));
+    long jobEnd = millis(job.get(job.size() - 1));
+    return new StageTimes(
+        jobEnd - jobStart, stages, processRuns, events, chunks, chunkBusy, union(intervals),
+        gaps(intervals, jobStart, jobEnd));
   }
 
   /** Every run of workflow {@code id}, oldest first (following continue-as-new back). */
@@ -149,6 +156,24 @@ public record StageTimes(
     if (from != null) {
       out.add(new long[] {from, millis(e)});
     }
+  }
+
+  /** The stretches of [from, to] during which no interval runs, as "start+length" in ms. */
+  static List<String> gaps(List<long[]> intervals, long from, long to) {
+    List<long[]> sorted = new ArrayList<>(intervals);
+    sorted.sort((a, b) -> Long.compare(a[0], b[0]));
+    List<String> out = new ArrayList<>();
+    long covered = from;
+    for (long[] i : sorted) {
+      if (i[0] > covered) {
+        out.add((covered - from) + "+" + (i[0] - covered));
+      }
+      covered = Math.max(covered, i[1]);
+    }
+    if (to > covered) {
+      out.add((covered - from) + "+" + (to - covered));
+    }
+    return out;
   }
 
   /** Total length of the union of intervals. */

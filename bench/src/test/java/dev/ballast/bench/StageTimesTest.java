@@ -18,8 +18,16 @@ class StageTimesTest {
   }
 
   @Test
+  void gapsAreTheStretchesWithNothingRunning() {
+    assertEquals(
+        List.of("0+5", "12+3", "20+10"),
+        StageTimes.gaps(List.of(new long[] {115, 120}, new long[] {105, 110}, new long[] {108, 112}), 100, 130));
+    assertEquals(List.of("0+30"), StageTimes.gaps(List.of(), 100, 130));
+  }
+
+  @Test
   void overheadIsJobTimeWithoutActivities() {
-    StageTimes t = new StageTimes(1000, Map.of(Stage.PLAN, 100L), 1, 50, 4, 1600, 900);
+    StageTimes t = new StageTimes(1000, Map.of(Stage.PLAN, 100L), 1, 50, 4, 1600, 900, List.of());
     assertEquals(100, t.overheadMillis());
     assertEquals(10.0, t.overheadPercent(), 1e-9);
   }
