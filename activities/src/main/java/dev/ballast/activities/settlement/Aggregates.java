@@ -7,13 +7,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Settlement totals by (merchant, UTC date): transaction count, gross (SETTLED) and refunds
@@ -28,54 +27,133 @@ public final class Aggregates {
   /** Orders strings by Unicode code point (not by UTF-16 unit, as {@code compareTo} does). */
   public static final Comparator<String> CODE_POINT_ORDER = Aggregates::compareCodePoints;
 
-  private record Key(String merchant, long day) {}
+  private static final int INITIAL_CAPACITY = 256;
 
-  private final Map<Key, long[]> totals = new HashMap<>();
+  // Open addressing over parallel arrays: a row adds to its group without allocating (merchant
+  // strings come from a StringCache, so the equality check is usually an identity check).
+  private String[] merchants = new String[INITIAL_CAPACITY];
+  private long[] days = new long[INITIAL_CAPACITY];
+  private long[] counts = new long[INITIAL_CAPACITY];
+  private long[] gross = new long[INITIAL_CAPACITY];
+  private long[] refunds = new long[INITIAL_CAPACITY];
+  private int[] hashes = new int[INITIAL_CAPACITY];
+  private int size;
+  private StringCache decoded;
 
   /** Adds one accepted row. */
   public void add(String merchant, long epochDay, boolean refund, long cents) {
-    long[] t = totals.computeIfAbsent(new Key(merchant, epochDay), k -> new long[3]);
-    t[0]++;
+    int slot = slot(merchant, epochDay);
+    counts[slot]++;
     if (refund) {
-      t[2] = Math.addExact(t[2], cents);
+      refunds[slot] = Math.addExact(refunds[slot], cents);
     } else {
-      t[1] = Math.addExact(t[1], cents);
+      gross[slot] = Math.addExact(gross[slot], cents);
     }
   }
 
   /** Adds totals of a group. */
-  public void add(String merchant, long epochDay, long count, long gross, long refunds) {
-    long[] t = totals.computeIfAbsent(new Key(merchant, epochDay), k -> new long[3]);
-    t[0] = Math.addExact(t[0], count);
-    t[1] = Math.addExact(t[1], gross);
-    t[2] = Math.addExact(t[2], refunds);
+  public void add(String merchant, long epochDay, long count, long grossCents, long refundCents) {
+    int slot = slot(merchant, epochDay);
+    counts[slot] = Math.addExact(counts[slot], count);
+    gross[slot] = Math.addExact(gross[slot], grossCents);
+    refunds[slot] = Math.addExact(refunds[slot], refundCents);
+  }
+
+  /** The slot of group (merchant, day), created empty when missing. */
+  private int slot(String merchant, long day) {
+    int h = hash(merchant, day);
+    int mask = merchants.length - 1;
+    int i = h & mask;
+    while (true) {
+      String m = merchants[i];
+      if (m == null) {
+        break;
+      }
+      if (hashes[i] == h && days[i] == day && (m == merchant || m.equals(merchant))) {
+        return i;
+      }
+      i = (i + 1) & mask;
+    }
+    merchants[i] = merchant;
+    days[i] = day;
+    hashes[i] = h;
+    if (++size * 2 > merchants.length) {
+      grow();
+      return slot(merchant, day);
+    }
+    return i;
+  }
+
+  private static int hash(String merchant, long day) {
+    int h = merchant.hashCode() * 31 + Long.hashCode(day);
+    h *= 0x9E3779B9;
+    return h ^ (h >>> 15);
+  }
+
+  private void grow() {
+    String[] oldMerchants = merchants;
+    long[] oldDays = days;
+    long[] oldCounts = counts;
+    long[] oldGross = gross;
+    long[] oldRefunds = refunds;
+    int[] oldHashes = hashes;
+    int n = oldMerchants.length * 2;
+    merchants = new String[n];
+    days = new long[n];
+    counts = new long[n];
+    gross = new long[n];
+    refunds = new long[n];
+    hashes = new int[n];
+    int mask = n - 1;
+    for (int j = 0; j < oldMerchants.length; j++) {
+      if (oldMerchants[j] != null) {
+        int i = oldHashes[j] & mask;
+        while (merchants[i] != null) {
+          i = (i + 1) & mask;
+        }
+        merchants[i] = oldMerchants[j];
+        days[i] = oldDays[j];
+        counts[i] = oldCounts[j];
+        gross[i] = oldGross[j];
+        refunds[i] = oldRefunds[j];
+        hashes[i] = oldHashes[j];
+      }
+    }
   }
 
   /** Number of groups. */
   public int size() {
-    return totals.size();
+    return size;
   }
 
   public boolean isEmpty() {
-    return totals.isEmpty();
+    return size == 0;
   }
 
   public void clear() {
-    totals.clear();
+    merchants = new String[INITIAL_CAPACITY];
+    days = new long[INITIAL_CAPACITY];
+    counts = new long[INITIAL_CAPACITY];
+    gross = new long[INITIAL_CAPACITY];
+    refunds = new long[INITIAL_CAPACITY];
+    hashes = new int[INITIAL_CAPACITY];
+    size = 0;
   }
 
   /** Writes the groups in a compact binary form that {@link #readFrom} reads back. */
   public void writeTo(DataOutputStream out) throws IOException {
-    out.writeInt(totals.size());
-    for (Map.Entry<Key, long[]> e : totals.entrySet()) {
-      byte[] merchant = e.getKey().merchant().getBytes(StandardCharsets.UTF_8);
+    out.writeInt(size);
+    for (int i = 0; i < merchants.length; i++) {
+      if (merchants[i] == null) {
+        continue;
+      }
+      byte[] merchant = merchants[i].getBytes(StandardCharsets.UTF_8);
       out.writeInt(merchant.length);
       out.write(merchant);
-      out.writeLong(e.getKey().day());
-      long[] t = e.getValue();
-      out.writeLong(t[0]);
-      out.writeLong(t[1]);
-      out.writeLong(t[2]);
+      out.writeLong(days[i]);
+      out.writeLong(counts[i]);
+      out.writeLong(gross[i]);
+      out.writeLong(refunds[i]);
     }
   }
 
@@ -96,10 +174,48 @@ public final class Aggregates {
       }
       long day = in.readLong();
       long count = in.readLong();
-      long gross = in.readLong();
-      long refunds = in.readLong();
-      add(new String(merchant, StandardCharsets.UTF_8), day, count, gross, refunds);
+      long grossCents = in.readLong();
+      long refundCents = in.readLong();
+      add(merchantString(merchant, 0, len), day, count, grossCents, refundCents);
     }
+  }
+
+  /**
+   * Reads groups written by {@link #writeTo} from {@code in} (big-endian, as {@link
+   * DataOutputStream} writes) and adds them to these totals; same checks as {@link
+   * #readFrom(DataInputStream)}, without copying.
+   */
+  public void readFrom(ByteBuffer in) throws IOException {
+    try {
+      int n = in.getInt();
+      if (n < 0) {
+        throw new IOException("bad group count " + n);
+      }
+      byte[] a = in.array();
+      for (int i = 0; i < n; i++) {
+        int len = in.getInt();
+        if (len < 0 || len > in.remaining()) {
+          throw new IOException(len < 0 ? "bad merchant length " + len : "truncated group");
+        }
+        int at = in.arrayOffset() + in.position();
+        String merchant = merchantString(a, at, at + len);
+        in.position(in.position() + len);
+        long day = in.getLong();
+        long count = in.getLong();
+        long grossCents = in.getLong();
+        long refundCents = in.getLong();
+        add(merchant, day, count, grossCents, refundCents);
+      }
+    } catch (BufferUnderflowException e) {
+      throw new IOException("truncated group", e);
+    }
+  }
+
+  private String merchantString(byte[] b, int from, int to) {
+    if (decoded == null) {
+      decoded = new StringCache();
+    }
+    return decoded.get(b, from, to);
   }
 
   /**
@@ -108,28 +224,34 @@ public final class Aggregates {
    * CR or LF.
    */
   public void writeCsv(OutputStream stream) throws IOException {
-    List<Map.Entry<Key, long[]>> rows = new ArrayList<>(totals.entrySet());
-    rows.sort(
-        Comparator.comparing((Map.Entry<Key, long[]> e) -> e.getKey().merchant(), CODE_POINT_ORDER)
-            .thenComparingLong(e -> e.getKey().day()));
+    Integer[] order = new Integer[size];
+    int k = 0;
+    for (int i = 0; i < merchants.length; i++) {
+      if (merchants[i] != null) {
+        order[k++] = i;
+      }
+    }
+    Arrays.sort(
+        order,
+        Comparator.comparing((Integer i) -> merchants[i], CODE_POINT_ORDER)
+            .thenComparingLong(i -> days[i]));
     Writer out =
         new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
     out.write(CSV_HEADER);
     StringBuilder line = new StringBuilder(128);
-    for (Map.Entry<Key, long[]> e : rows) {
-      long[] t = e.getValue();
+    for (int i : order) {
       line.setLength(0);
-      appendCsvField(line, e.getKey().merchant());
+      appendCsvField(line, merchants[i]);
       line.append(',')
-          .append(LocalDate.ofEpochDay(e.getKey().day()))
+          .append(LocalDate.ofEpochDay(days[i]))
           .append(',')
-          .append(t[0])
+          .append(counts[i])
           .append(',')
-          .append(t[1])
+          .append(gross[i])
           .append(',')
-          .append(t[2])
+          .append(refunds[i])
           .append(',')
-          .append(Math.subtractExact(t[1], t[2]))
+          .append(Math.subtractExact(gross[i], refunds[i]))
           .append('\n');
       out.append(line);
     }

@@ -11,6 +11,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -118,23 +120,47 @@ public final class StagedChunks {
    * @throws IOException when the bytes are not a well-formed segment
    */
   public static SegmentHeader readSegment(byte[] agg, Aggregates into) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(agg));
-    if (in.readInt() != MAGIC) {
-      throw new IOException("not a staged segment");
+    ByteBuffer in = ByteBuffer.wrap(agg);
+    try {
+      if (in.getInt() != MAGIC) {
+        throw new IOException("not a staged segment");
+      }
+      long start = in.getLong();
+      long end = in.getLong();
+      long firstLine = in.getLong();
+      long nextLine = in.getLong();
+      Counts counts = new Counts(in.getLong(), in.getLong(), in.getLong(), in.getLong());
+      long rejectsBytes = in.getLong();
+      String rejectsSha = readUtf(in);
+      Aggregates totals = into == null ? new Aggregates() : into;
+      totals.readFrom(in);
+      if (in.getInt() != MAGIC || in.hasRemaining()) {
+        throw new IOException("staged segment has a bad trailer");
+      }
+      return new SegmentHeader(start, end, firstLine, nextLine, counts, rejectsBytes, rejectsSha);
+    } catch (BufferUnderflowException e) {
+      throw new IOException("truncated staged segment", e);
     }
-    long start = in.readLong();
-    long end = in.readLong();
-    long firstLine = in.readLong();
-    long nextLine = in.readLong();
-    Counts counts = new Counts(in.readLong(), in.readLong(), in.readLong(), in.readLong());
-    long rejectsBytes = in.readLong();
-    String rejectsSha = in.readUTF();
-    Aggregates totals = into == null ? new Aggregates() : into;
-    totals.readFrom(in);
-    if (in.readInt() != MAGIC || in.read() != -1) {
-      throw new IOException("staged segment has a bad trailer");
+  }
+
+  /** Reads a string written by {@link DataOutputStream#writeUTF}. */
+  private static String readUtf(ByteBuffer in) throws IOException {
+    int len = in.getShort() & 0xffff;
+    if (len > in.remaining()) {
+      throw new IOException("truncated staged segment");
     }
-    return new SegmentHeader(start, end, firstLine, nextLine, counts, rejectsBytes, rejectsSha);
+    byte[] a = in.array();
+    int at = in.arrayOffset() + in.position();
+    boolean ascii = true;
+    for (int i = at; i < at + len && ascii; i++) {
+      ascii = a[i] > 0;
+    }
+    String s =
+        ascii
+            ? new String(a, at, len, StandardCharsets.US_ASCII)
+            : new DataInputStream(new ByteArrayInputStream(a, at - 2, len + 2)).readUTF();
+    in.position(in.position() + len);
+    return s;
   }
 
   /**

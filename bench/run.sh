@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Benchmark: Ballast end to end on the embedded default against a plain single-threaded reference.
+#
+#   bench/run.sh [--sizes 1000000,5000000,20000000] [--repeat 2] [--data DIR] [--cli] [--no-build]
+#                [-- extra BallastRun options, e.g. --chunk-bytes 8388608 --max-in-flight 4]
+#
+# For each size it generates a settlement input (once, under --data, default bench/target/data),
+# then runs the two sides alternately (--repeat times each, the order flipping every round):
+#   ballast    dev.ballast.bench.BallastRun: what `ballast run` does (embedded Temporal service and
+#              worker in one JVM, default settings), plus stage times read from the histories;
+#              with --cli the real `./ballast run` is timed instead (no stage times)
+#   reference  dev.ballast.bench.ReferenceJob: BufferedReader, regex, BigDecimal, one thread
+# It checks settlement.csv and rejects.jsonl are byte-identical, and prints medians of wall time,
+# rows/s, MB/s, peak RSS and CPU time, and the ratio ballast/reference.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+sizes="1000000,5000000,20000000"
+repeat=2
+data="$here/target/data"
+cli=0
+build=1
+extra=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --sizes) sizes="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
+    --data) data="$2"; shift 2 ;;
+    --cli) cli=1; shift ;;
+    --no-build) build=0; shift ;;
+    --) shift; extra=("$@"); break ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+ballast_jar="$root/starter/target/ballast.jar"
+bench_jar="$root/bench/target/ballast-bench-0.1.0-SNAPSHOT.jar"
+if [[ $build == 1 && ( ! -f "$ballast_jar" || ! -f "$bench_jar" ) ]]; then
+  echo "building (mvn -pl bench -am package -DskipTests)..." >&2
+  (cd "$root" && { mvn -q -B -o -pl bench -am package -DskipTests || mvn -q -B -pl bench -am package -DskipTests; })
+fi
+cp="$ballast_jar:$bench_jar"
+
+mkdir -p "$data"
+results="$data/results-$(date +%Y%m%d-%H%M%S).tsv"
+printf 'size\tside\tround\twall_s\trss_kb\tcpu_s\toverhead_pct\tstages\n' >"$results"
+
+# measure LABEL OUTFILE CMD...: runs CMD, appends "wall rss cpu" to OUTFILE (GNU time, else /proc polling)
+measure() {
+  local out="$1"; shift
+  if [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f '%e %M %U %S' -o "$out.time" "$@" >"$out.log" 2>"$out.err"
+    awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$out.time"
+  else
+    local start end pid hwm=0 v
+    start=$(date +%s.%N)
+    "$@" >"$out.log" 2>"$out.err" &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+      v=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+      [[ -n "$v" && "$v" -gt "$hwm" ]] && hwm=$v
+      sleep 0.2
+    done
+    wait "$pid"
+    end=$(date +%s.%N)
+    echo "$(echo "$end - $start" | bc) $hwm NA"
+  fi
+}
+
+same_outputs() {
+  cmp -s "$1/settlement.csv" "$2/settlement.csv" && cmp -s "$1/rejects.jsonl" "$2/rejects.jsonl"
+}
+
+IFS=',' read -ra size_list <<<"$sizes"
+for n in "${size_list[@]}"; do
+  input="$data/settlement-$n.csv"
+  if [[ ! -f "$input" ]]; then
+    echo "generating $n rows -> $input" >&2
+    java -cp "$cp" dev.ballast.starter.StarterMain generate settlement --rows "$n" "$input" >&2
+  fi
+  for ((r = 1; r <= repeat; r++)); do
+    if ((r % 2 == 1)); then order=(ballast reference); else order=(reference ballast); fi
+    for side in "${order[@]}"; do
+      outdir="$data/out-$n-$side"
+      rm -rf "$outdir"
+      sync
+      if [[ $side == reference ]]; then
+        m=$(measure "$data/run-$n-$side-$r" java -cp "$cp" dev.ballast.bench.ReferenceJob "$outdir" "$input")
+        stages="-"; overhead="-"
+      elif [[ $cli == 1 ]]; then
+        m=$(measure "$data/run-$n-$side-$r" "$root/ballast" run --type settlement --input "$input" --output "$outdir" "${extra[@]}")
+        stages="-"; overhead="-"
+      else
+        m=$(measure "$data/run-$n-$side-$r" java -cp "$cp" dev.ballast.bench.BallastRun "${extra[@]}" "$outdir" "$input")
+        stages=$(sed -n 's/^stages: //p' "$data/run-$n-$side-$r.log")
+        overhead=$(sed -n "s/.*= \([0-9.]*\)%;.*/\1/p" <<<"$stages")
+      fi
+      read -r wall rss cpu <<<"$m"
+      echo "$n rows, round $r, $side: ${wall}s, peak RSS $((rss / 1024)) MB, CPU ${cpu}s ${stages:+$stages}" >&2
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$side" "$r" "$wall" "$rss" "$cpu" "$overhead" "$stages" >>"$results"
+    done
+    if ! same_outputs "$data/out-$n-ballast" "$data/out-$n-reference"; then
+      echo "MISMATCH: $n rows, round $r: Ballast and the reference produced different outputs" >&2
+      exit 1
+    fi
+  done
+  echo "$n rows: outputs identical (settlement.csv, rejects.jsonl)" >&2
+done
+
+echo
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(java -version 2>&1 | head -1), load now $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "medians of $repeat runs each; results in $results"
+awk -F'\t' -v data="$data" '
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  NR == 1 { next }
+  {
+    key = $1 SUBSEP $2
+    wall[key] = wall[key] " " $4; rss[key] = rss[key] " " $5; cpu[key] = cpu[key] " " $6
+    if ($7 != "-") ovh[key] = ovh[key] " " $7
+    if (!($1 in seen)) { seen[$1] = 1; order[++count] = $1 }
+  }
+  END {
+    printf "| rows | side | wall s | rows/s | MB/s | peak RSS MB | CPU s | Temporal overhead | Ballast/reference wall |\n"
+    printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n"
+    for (k = 1; k <= count; k++) {
+      n = order[k]
+      cmd = "stat -c %s " data "/settlement-" n ".csv"; cmd | getline bytes; close(cmd)
+      rw = median(wall[n SUBSEP "reference"])
+      for (s = 1; s <= 2; s++) {
+        side = s == 1 ? "ballast" : "reference"
+        key = n SUBSEP side
+        if (!(key in wall)) continue
+        w = median(wall[key])
+        o = (key in ovh) ? sprintf("%.1f%%", median(ovh[key])) : "-"
+        ratio = side == "ballast" && rw > 0 ? sprintf("%.2f", w / rw) : ""
+        printf "| %d | %s | %.2f | %.0f | %.1f | %.0f | %.1f | %s | %s |\n", n, side, w, n / w, bytes / 1048576 / w, median(rss[key]) / 1024, median(cpu[key]), o, ratio
+      }
+    }
+  }' "$results"
