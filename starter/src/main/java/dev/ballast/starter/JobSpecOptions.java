@@ -58,13 +58,19 @@ public class JobSpecOptions {
       names = "--chunk-bytes",
       paramLabel = "N",
       converter = ByteSizeConverter.class,
-      description = "Target chunk size in bytes; suffixes k, m, g (binary) allowed (default 4m).")
+      description =
+          "Target chunk size in bytes; suffixes k, m, g (binary) allowed (default "
+              + (JobSpec.DEFAULT_CHUNK_BYTES >> 20)
+              + "m).")
   Long chunkBytes;
 
   @Option(
       names = "--max-in-flight",
       paramLabel = "K",
-      description = "Largest number of chunks processed at once (default 4).")
+      description =
+          "Largest number of chunks processed at once (default "
+              + JobSpec.DEFAULT_MAX_IN_FLIGHT
+              + ").")
   Integer maxInFlight;
 
   /** The spec these options describe, with an id. */
