@@ -1,5 +1,6 @@
 package dev.ballast.worker;
 
+import dev.ballast.activities.AlertActivitiesImpl;
 import dev.ballast.activities.ChunkActivitiesImpl;
 import dev.ballast.activities.CommitActivitiesImpl;
 import dev.ballast.activities.MergeActivitiesImpl;
@@ -51,6 +52,7 @@ public class WorkerService {
   private WorkerFactory factory;
   private boolean stickyDisabled;
   private BallastMetrics metrics = BallastMetrics.noop();
+  private Provider<AlertActivitiesImpl> alertActivities = AlertActivitiesImpl::new;
   private com.uber.m3.tally.Scope metricsScope;
 
   @Inject
@@ -151,6 +153,7 @@ public class WorkerService {
           CommitWorkflowImpl.class);
       worker.registerActivitiesImplementations(
           planActivities.get(), mergeActivities.get(), commitActivities.get());
+      worker.registerActivitiesImplementations(alertActivities.get());
     } else if (queue.equals(TaskQueues.CHUNKS)) {
       Worker worker =
           target.newWorker(
@@ -218,6 +221,12 @@ public class WorkerService {
   /** Whether the service is started and not yet stopped. */
   public synchronized boolean isRunning() {
     return factory != null && factory.isStarted() && !factory.isShutdown();
+  }
+
+  /** The alert activities registered on the jobs queue (injected; a default otherwise). */
+  @Inject
+  public void setAlertActivities(Provider<AlertActivitiesImpl> provider) {
+    this.alertActivities = provider;
   }
 
   /**
