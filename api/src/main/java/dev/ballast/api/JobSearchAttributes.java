@@ -9,7 +9,7 @@ import io.temporal.common.SearchAttributeKey;
  * it was started with them, so the embedded service (which lacks the search-attribute APIs) is
  * unaffected.
  */
-public final class SearchAttributes {
+public final class JobSearchAttributes {
   /** The job type, e.g. {@code settlement}. */
   public static final SearchAttributeKey<String> JOB_TYPE = SearchAttributeKey.forKeyword("BallastJobType");
   /** The current stage: PLAN, PROCESS, MERGE, COMMIT, DONE. */
@@ -17,5 +17,5 @@ public final class SearchAttributes {
   /** Chunks done, in percent of all chunks (0-100). */
   public static final SearchAttributeKey<Long> PROGRESS = SearchAttributeKey.forLong("BallastProgress");
 
-  private SearchAttributes() {}
+  private JobSearchAttributes() {}
 }
