@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import dev.ballast.worker.observe.HealthServer;
 
 /** {@code ballast run}: start a job and follow it to the end. */
 @Command(
@@ -38,6 +40,14 @@ public class RunCommand extends BaseCommand {
 
   @Mixin TemporalOptions temporal;
   @Mixin JobSpecOptions job;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "N",
+      description =
+          "On the embedded default, serve the in-process worker's /metrics, /healthz and /readyz on"
+              + " this loopback port (off unless given; 0 picks a free port).")
+  Integer metricsPort;
 
   @Override
   protected int execute() throws Exception {
@@ -58,6 +68,7 @@ public class RunCommand extends BaseCommand {
   private int runEmbedded(JobSpec spec, String namespace) {
     EmbeddedTemporal service = EmbeddedTemporal.start(0);
     WorkerService worker = null;
+    HealthServer health = null;
     AtomicBoolean finished = new AtomicBoolean();
     AtomicBoolean started = new AtomicBoolean();
     Thread hook = null;
@@ -71,6 +82,11 @@ public class RunCommand extends BaseCommand {
               settings.address(), settings.namespace(), settings.queues(), settings.chunkSlots(),
               settings.sticky(), settings.identity(), Duration.ofSeconds(10));
       worker = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
+      if (metricsPort != null) {
+        health = HealthServer.forWorker(worker, EmbeddedTemporal.LOOPBACK, metricsPort);
+        err().println("metrics on http://" + EmbeddedTemporal.LOOPBACK + ":" + health.port() + HealthServer.METRICS);
+        err().flush();
+      }
       worker.start();
       WorkflowClient client = worker.client();
       WorkerService w = worker;
@@ -107,6 +123,9 @@ public class RunCommand extends BaseCommand {
       }
       if (worker != null) {
         worker.stop();
+      }
+      if (health != null) {
+        health.close();
       }
       service.close();
     }
