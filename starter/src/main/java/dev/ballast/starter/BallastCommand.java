@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
     },
     footer = {
       "",
-      "Exit codes (stable, for scripts):",
+      "Exit codes:",
       "  0  success",
       "  1  job failed or timed out (verify: files do not match the manifest)",
       "  2  bad usage or bad job spec (nothing was started)",

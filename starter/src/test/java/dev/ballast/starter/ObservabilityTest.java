@@ -78,6 +78,36 @@ class ObservabilityTest {
     assertTrue(run.out().contains("job plain-1 completed"), run.out());
   }
 
+  private static JobSpec options(Map<String, String> env, Path dir, String... args) {
+    JobSpecOptions options = new JobSpecOptions();
+    new picocli.CommandLine(options).parseArgs(args);
+    return options.build(dir, env);
+  }
+
+  @Test
+  void alertTargetsComeFromFlagsElseTheSpecElseTheEnvironment(@TempDir Path dir) throws Exception {
+    Map<String, String> env = Map.of(JobSpecOptions.ENV_ALERT_WEBHOOKS, "http://a.example/1, http://a.example/2");
+    String[] base = {"--type", "settlement", "--input", "in.csv", "--output", "out"};
+    assertEquals(
+        List.of("http://a.example/1", "http://a.example/2"), options(env, dir, base).alerts().webhooks());
+    assertEquals(null, options(Map.of(), dir, base).alerts());
+
+    Path spec = spec(dir, "s", "http://spec.example/hook");
+    JobSpec fromSpec = options(env, dir, spec.toString());
+    assertEquals(List.of("http://spec.example/hook"), fromSpec.alerts().webhooks());
+    assertFalse(fromSpec.alerts().reportsSuccess());
+
+    JobSpec fromFlag =
+        options(env, dir, spec.toString(), "--alert-webhook", "https://flag.example/x", "--alert-on-success");
+    assertEquals(List.of("https://flag.example/x"), fromFlag.alerts().webhooks());
+    assertTrue(fromFlag.alerts().reportsSuccess());
+
+    Cli.Result bad =
+        Cli.run(Map.of(), dir, "run", spec(dir, "bad", "ftp://nope.example/").toString());
+    assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
+    assertTrue(bad.err().contains("alerts.webhooks"), bad.err());
+  }
+
   /** A loopback webhook that records every POST body. */
   private static final class Webhook implements AutoCloseable {
     final HttpServer server;

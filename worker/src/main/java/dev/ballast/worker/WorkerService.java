@@ -85,7 +85,7 @@ public class WorkerService {
       throw new IllegalStateException("worker service already started");
     }
     log.info("Connecting to Temporal at {} (namespace {})", settings.address(), settings.namespace());
-    metricsScope = metrics == null ? null : TemporalConnections.metricsScope(metrics.registry());
+    metricsScope = TemporalConnections.metricsScope(metrics.registry());
     WorkflowServiceStubs connected = TemporalConnections.connect(settings.address(), metricsScope);
     try {
       stickyDisabled = decideSticky(connected);
@@ -237,7 +237,7 @@ public class WorkerService {
     if (factory != null) {
       throw new IllegalStateException("metrics must be set before the worker service starts");
     }
-    this.metrics = newMetrics;
+    this.metrics = newMetrics == null ? BallastMetrics.noop() : newMetrics;
     return this;
   }
 

@@ -51,7 +51,7 @@ public class RunCommand extends BaseCommand {
 
   @Override
   protected int execute() throws Exception {
-    JobSpec spec = job.build(cwd());
+    JobSpec spec = job.build(cwd(), env());
     String address = temporal.address(env());
     String namespace = temporal.namespace(env());
     if (address != null) {
