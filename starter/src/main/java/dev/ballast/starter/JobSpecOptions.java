@@ -1,11 +1,13 @@
 package dev.ballast.starter;
 
+import dev.ballast.api.model.Alerts;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.starter.spec.SpecLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
@@ -72,6 +74,47 @@ public class JobSpecOptions {
               + JobSpec.DEFAULT_MAX_IN_FLIGHT
               + ").")
   Integer maxInFlight;
+
+  @Option(
+      names = "--alert-webhook",
+      paramLabel = "URL",
+      description =
+          "Webhook told (JSON POST, Slack-compatible) when the job fails; repeat for more. Replaces"
+              + " the spec's alerts.webhooks (default: the spec's, else $BALLAST_ALERT_WEBHOOKS,"
+              + " comma-separated).")
+  List<String> alertWebhooks = new ArrayList<>();
+
+  @Option(names = "--alert-on-success", description = "Tell the alert webhooks when the job completes too.")
+  boolean alertOnSuccess;
+
+  /** Environment variable with default alert webhooks (comma-separated), used when the spec has none. */
+  public static final String ENV_ALERT_WEBHOOKS = "BALLAST_ALERT_WEBHOOKS";
+
+  /**
+   * The spec these options describe, with an id; its alerts from {@code --alert-webhook}, else the
+   * spec file, else {@value #ENV_ALERT_WEBHOOKS}.
+   */
+  public JobSpec build(Path cwd, Map<String, String> env) {
+    JobSpec spec = build(cwd);
+    List<String> webhooks = new ArrayList<>(alertWebhooks);
+    if (webhooks.isEmpty() && (spec.alerts() == null || !spec.alerts().any())) {
+      String fromEnv = env.get(ENV_ALERT_WEBHOOKS);
+      if (fromEnv != null) {
+        for (String w : fromEnv.split(",")) {
+          if (!w.isBlank()) {
+            webhooks.add(w.trim());
+          }
+        }
+      }
+    }
+    Boolean onSuccess = alertOnSuccess ? Boolean.TRUE : spec.alerts() == null ? null : spec.alerts().onSuccess();
+    if (!webhooks.isEmpty()) {
+      spec = spec.withAlerts(new Alerts(webhooks, onSuccess));
+    } else if (alertOnSuccess && spec.alerts() != null) {
+      spec = spec.withAlerts(new Alerts(spec.alerts().webhooks(), true));
+    }
+    return SpecLoader.check(spec);
+  }
 
   /** The spec these options describe, with an id. */
   public JobSpec build(Path cwd) {

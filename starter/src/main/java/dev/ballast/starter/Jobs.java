@@ -1,5 +1,6 @@
 package dev.ballast.starter;
 
+import dev.ballast.api.JobSearchAttributes;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
@@ -9,6 +10,11 @@ import dev.ballast.api.workflow.JobWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import java.util.Map;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.query.v1.WorkflowQuery;
 import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
@@ -72,11 +78,55 @@ public final class Jobs {
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
             .setStaticSummary(summary(spec))
             .build();
+    if (searchAttributesRegistered(client)) {
+      options =
+          WorkflowOptions.newBuilder(options)
+              .setTypedSearchAttributes(
+                  io.temporal.common.SearchAttributes.newBuilder()
+                      .set(JobSearchAttributes.JOB_TYPE, spec.type())
+                      .set(JobSearchAttributes.STAGE, "PLAN")
+                      .set(JobSearchAttributes.PROGRESS, 0L)
+                      .build())
+              .build();
+    }
     JobWorkflow job = client.newWorkflowStub(JobWorkflow.class, options);
     try {
       WorkflowClient.start(job::run, spec);
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw new CliException(ExitCodes.CONFLICT_OR_NOT_FOUND, conflictMessage(client, spec.id()), e);
+    }
+  }
+
+  /**
+   * Whether the namespace has Ballast's search attributes ({@link JobSearchAttributes}) registered.
+   * False on the embedded service, which lacks the search-attribute API, and whenever the answer
+   * does not come within {@link #QUERY_TIMEOUT}: a job then simply runs without them.
+   */
+  public static boolean searchAttributesRegistered(WorkflowClient client) {
+    OperatorServiceStubs operator = null;
+    try {
+      operator =
+          OperatorServiceStubs.newServiceStubs(
+              OperatorServiceStubsOptions.newBuilder(client.getWorkflowServiceStubs().getOptions())
+                  .validateAndBuildWithDefaults());
+      Map<String, IndexedValueType> custom =
+          operator
+              .blockingStub()
+              .withDeadlineAfter(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .listSearchAttributes(
+                  ListSearchAttributesRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .build())
+              .getCustomAttributesMap();
+      return custom.containsKey(JobSearchAttributes.JOB_TYPE.getName())
+          && custom.containsKey(JobSearchAttributes.STAGE.getName())
+          && custom.containsKey(JobSearchAttributes.PROGRESS.getName());
+    } catch (RuntimeException e) {
+      return false;
+    } finally {
+      if (operator != null) {
+        operator.shutdownNow();
+      }
     }
   }
 
@@ -109,6 +159,9 @@ public final class Jobs {
   public static String statusName(WorkflowExecutionStatus status) {
     return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
   }
+
+  /** How often {@link #follow} prints a plain progress line on a non-terminal. */
+  public static final Duration PLAIN_EVERY = Duration.ofSeconds(5);
 
   /** How long a progress query may wait for a worker to answer. */
   public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(3);
@@ -167,8 +220,9 @@ public final class Jobs {
   }
 
   /**
-   * Follows job {@code id} until it ends, printing a progress line about every second on a terminal
-   * (rewritten in place) or every 5 s otherwise, then a summary.
+   * Follows job {@code id} until it ends, printing a progress bar about every second on a terminal
+   * (rewritten in place) or a plain progress line every {@link #PLAIN_EVERY} otherwise, then a
+   * summary.
    *
    * @return the exit code: 0 completed, 1 failed or timed out, 3 cancelled or terminated
    */
@@ -187,9 +241,10 @@ public final class Jobs {
       } catch (TimeoutException e) {
         Optional<JobProgress> p = progress(client, id);
         Instant now = Instant.now();
-        Duration every = terminal ? Duration.ZERO : Duration.ofSeconds(5);
+        Duration every = terminal ? Duration.ZERO : PLAIN_EVERY;
         if (p.isPresent() && Duration.between(lastPrint, now).compareTo(every) >= 0) {
-          line.show(format(p.get(), Duration.between(since, now)));
+          Duration elapsed = Duration.between(since, now);
+          line.show(terminal ? bar(p.get(), elapsed, 24) : format(p.get(), elapsed));
           lastPrint = now;
         }
       } catch (ExecutionException e) {
@@ -229,7 +284,10 @@ public final class Jobs {
     }
   }
 
-  /** {@code PROCESS  chunks 12/40  rows 1,234,567  rejected 321  12.3 MB/s  00:12}. */
+  /**
+   * A plain progress line, for logs and pipes: {@code PROCESS  chunks 12/40  rows 1,234,567
+   * rejected 321  45,000 rows/s  12.3 MB/s  ETA 00:31  00:12}.
+   */
   public static String format(JobProgress p, Duration elapsed) {
     double seconds = Math.max(elapsed.toMillis() / 1000.0, 0.001);
     double mbPerSecond = p.bytesDone() / 1_000_000.0 / seconds;
@@ -241,9 +299,49 @@ public final class Jobs {
     sb.append(String.format(Locale.ROOT, "  chunks %d/%d", p.chunksDone(), p.chunksTotal()));
     if (p.counts() != null) {
       sb.append(String.format(Locale.ROOT, "  rows %,d  rejected %,d", p.counts().rows(), p.counts().rejected()));
+      sb.append(String.format(Locale.ROOT, "  %,.0f rows/s", p.counts().rows() / seconds));
     }
-    sb.append(String.format(Locale.ROOT, "  %.1f MB/s  %s", mbPerSecond, clock(elapsed)));
+    sb.append(String.format(Locale.ROOT, "  %.1f MB/s", mbPerSecond));
+    eta(p, elapsed).ifPresent(eta -> sb.append("  ETA ").append(clock(eta)));
+    sb.append("  ").append(clock(elapsed));
     return sb.toString();
+  }
+
+  /**
+   * A progress bar for a terminal: {@code PROCESS [#######.......] 12/40 chunks  1,234,567 rows
+   * 45,000 rows/s  ETA 00:31  rejected 321  00:12}.
+   */
+  public static String bar(JobProgress p, Duration elapsed, int width) {
+    double seconds = Math.max(elapsed.toMillis() / 1000.0, 0.001);
+    double fraction =
+        p.bytesTotal() > 0
+            ? (double) p.bytesDone() / p.bytesTotal()
+            : p.chunksTotal() > 0 ? (double) p.chunksDone() / p.chunksTotal() : 0;
+    int filled = (int) Math.round(Math.min(1, Math.max(0, fraction)) * width);
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%-7s ", p.stage()));
+    sb.append('[').append("#".repeat(filled)).append(".".repeat(width - filled)).append(']');
+    sb.append(String.format(Locale.ROOT, " %3d%%  %d/%d chunks", Math.round(fraction * 100), p.chunksDone(), p.chunksTotal()));
+    long rows = p.counts() == null ? 0 : p.counts().rows();
+    long rejected = p.counts() == null ? 0 : p.counts().rejected();
+    sb.append(String.format(Locale.ROOT, "  %,d rows  %,.0f rows/s", rows, rows / seconds));
+    sb.append("  ETA ").append(eta(p, elapsed).map(Jobs::clock).orElse("--:--"));
+    sb.append(String.format(Locale.ROOT, "  rejected %,d", rejected));
+    if (p.paused()) {
+      sb.append("  (paused)");
+    }
+    sb.append("  ").append(clock(elapsed));
+    return sb.toString();
+  }
+
+  /** Time left at the average byte rate so far; empty before any byte is done or after all. */
+  static Optional<Duration> eta(JobProgress p, Duration elapsed) {
+    if (p.bytesDone() <= 0 || p.bytesTotal() <= p.bytesDone() || elapsed.toMillis() <= 0
+        || !"PROCESS".equals(p.stage())) {
+      return Optional.empty();
+    }
+    double perByte = (double) elapsed.toMillis() / p.bytesDone();
+    return Optional.of(Duration.ofMillis((long) (perByte * (p.bytesTotal() - p.bytesDone()))));
   }
 
   /** {@code mm:ss}, or {@code h:mm:ss} past an hour. */

@@ -1,6 +1,11 @@
 package dev.ballast.worker;
 
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
 import io.grpc.Status;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.workflowservice.v1.GetClusterInfoRequest;
 import io.temporal.client.WorkflowClient;
@@ -22,7 +27,18 @@ public final class TemporalConnections {
    * @throws TemporalUnreachableException naming the address when it does not answer
    */
   public static WorkflowServiceStubs connect(String address) {
+    return connect(address, null);
+  }
+
+  /**
+   * Connects like {@link #connect(String)}, reporting the SDK's client and worker metrics to
+   * {@code metricsScope} when not null (see {@link #metricsScope}).
+   */
+  public static WorkflowServiceStubs connect(String address, Scope metricsScope) {
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
+    if (metricsScope != null) {
+      options.setMetricsScope(metricsScope);
+    }
     try {
       return WorkflowServiceStubs.newConnectedServiceStubs(options.build(), CONNECT_TIMEOUT);
     } catch (RuntimeException e) {
@@ -50,6 +66,19 @@ public final class TemporalConnections {
     } catch (StatusRuntimeException e) {
       return e.getStatus().getCode() == Status.Code.UNIMPLEMENTED;
     }
+  }
+
+  /**
+   * A Tally scope reporting the Temporal SDK's metrics to a Micrometer registry every second; null
+   * for a registry that goes nowhere (an empty composite).
+   */
+  public static Scope metricsScope(MeterRegistry registry) {
+    if (registry instanceof CompositeMeterRegistry composite && composite.getRegistries().isEmpty()) {
+      return null;
+    }
+    return new RootScopeBuilder()
+        .reporter(new MicrometerClientStatsReporter(registry))
+        .reportEvery(com.uber.m3.util.Duration.ofSeconds(1));
   }
 
   private static Throwable rootCause(Throwable t) {

@@ -2,13 +2,16 @@ package dev.ballast.worker;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import dev.ballast.worker.observe.HealthServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Entry point of {@code ballast-worker.jar}: reads {@link WorkerSettings} from the environment,
  * starts a {@link WorkerService} and runs until SIGTERM or Ctrl-C, which stop it gracefully
- * (exit 0). Exits 2 on bad settings, 4 when Temporal cannot be reached.
+ * (exit 0). Exits 2 on bad settings, 4 when Temporal cannot be reached. With {@code
+ * BALLAST_METRICS_PORT} set it serves {@code /metrics}, {@code /healthz} and {@code /readyz} there
+ * (see {@link HealthServer}).
  */
 public final class WorkerMain {
   private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
@@ -26,6 +29,15 @@ public final class WorkerMain {
     }
     Injector injector = Guice.createInjector(new WorkerModule(settings));
     WorkerService service = injector.getInstance(WorkerService.class);
+    HealthServer health;
+    try {
+      Integer metricsPort = HealthServer.portFromEnv(System.getenv());
+      health = metricsPort == null ? null : HealthServer.forWorker(service, "0.0.0.0", metricsPort);
+    } catch (RuntimeException e) {
+      log.error("Bad metrics settings: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
     try {
       service.start();
     } catch (TemporalUnreachableException e) {
@@ -33,6 +45,13 @@ public final class WorkerMain {
       System.exit(4);
       return;
     }
-    GracefulShutdown.awaitSignal("worker", service::stop);
+    GracefulShutdown.awaitSignal(
+        "worker",
+        () -> {
+          service.stop();
+          if (health != null) {
+            health.close();
+          }
+        });
   }
 }

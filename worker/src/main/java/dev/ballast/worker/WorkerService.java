@@ -1,5 +1,6 @@
 package dev.ballast.worker;
 
+import dev.ballast.activities.AlertActivitiesImpl;
 import dev.ballast.activities.ChunkActivitiesImpl;
 import dev.ballast.activities.CommitActivitiesImpl;
 import dev.ballast.activities.MergeActivitiesImpl;
@@ -10,10 +11,13 @@ import dev.ballast.workflows.JobWorkflowImpl;
 import dev.ballast.workflows.MergeWorkflowImpl;
 import dev.ballast.workflows.PlanWorkflowImpl;
 import dev.ballast.workflows.ProcessWorkflowImpl;
+import dev.ballast.worker.observe.BallastMetrics;
+import dev.ballast.worker.observe.ObservingInterceptor;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
@@ -47,6 +51,9 @@ public class WorkerService {
   private WorkflowClient client;
   private WorkerFactory factory;
   private boolean stickyDisabled;
+  private BallastMetrics metrics = BallastMetrics.noop();
+  private Provider<AlertActivitiesImpl> alertActivities = AlertActivitiesImpl::new;
+  private com.uber.m3.tally.Scope metricsScope;
 
   @Inject
   public WorkerService(
@@ -78,11 +85,17 @@ public class WorkerService {
       throw new IllegalStateException("worker service already started");
     }
     log.info("Connecting to Temporal at {} (namespace {})", settings.address(), settings.namespace());
-    WorkflowServiceStubs connected = TemporalConnections.connect(settings.address());
+    metricsScope = TemporalConnections.metricsScope(metrics.registry());
+    WorkflowServiceStubs connected = TemporalConnections.connect(settings.address(), metricsScope);
     try {
       stickyDisabled = decideSticky(connected);
       WorkflowClient newClient = TemporalConnections.client(connected, settings.namespace());
-      WorkerFactory newFactory = WorkerFactory.newInstance(newClient);
+      WorkerFactory newFactory =
+          WorkerFactory.newInstance(
+              newClient,
+              WorkerFactoryOptions.newBuilder()
+                  .setWorkerInterceptors(new ObservingInterceptor(metrics))
+                  .build());
       for (String queue : settings.queues()) {
         register(newFactory, queue);
       }
@@ -143,6 +156,7 @@ public class WorkerService {
           CommitWorkflowImpl.class);
       worker.registerActivitiesImplementations(
           planActivities.get(), mergeActivities.get(), commitActivities.get());
+      worker.registerActivitiesImplementations(alertActivities.get());
     } else if (queue.equals(TaskQueues.CHUNKS)) {
       Worker worker =
           target.newWorker(
@@ -183,6 +197,14 @@ public class WorkerService {
     factory = null;
     client = null;
     stubs = null;
+    if (metricsScope != null) {
+      try {
+        metricsScope.close();
+      } catch (com.uber.m3.tally.ScopeCloseException e) {
+        log.debug("metrics scope did not close cleanly", e);
+      }
+      metricsScope = null;
+    }
     log.info("Worker {} stopped", settings.identity());
   }
 
@@ -202,6 +224,29 @@ public class WorkerService {
   /** Whether the service is started and not yet stopped. */
   public synchronized boolean isRunning() {
     return factory != null && factory.isStarted() && !factory.isShutdown();
+  }
+
+  /** The alert activities registered on the jobs queue (injected; a default otherwise). */
+  @Inject
+  public void setAlertActivities(Provider<AlertActivitiesImpl> provider) {
+    this.alertActivities = provider;
+  }
+
+  /**
+   * Reports the Temporal SDK's worker metrics and Ballast's ({@link BallastMetrics}) to {@code
+   * newMetrics}'s registry. Call before {@link #start()}.
+   */
+  public synchronized WorkerService withMetrics(BallastMetrics newMetrics) {
+    if (factory != null) {
+      throw new IllegalStateException("metrics must be set before the worker service starts");
+    }
+    this.metrics = newMetrics == null ? BallastMetrics.noop() : newMetrics;
+    return this;
+  }
+
+  /** The metrics the service reports to. */
+  public synchronized BallastMetrics metrics() {
+    return metrics;
   }
 
   /** The settings the service runs with. */

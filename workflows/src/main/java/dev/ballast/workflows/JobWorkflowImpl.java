@@ -1,8 +1,11 @@
 package dev.ballast.workflows;
 
 import dev.ballast.api.ErrorType;
+import dev.ballast.api.JobSearchAttributes;
 import dev.ballast.api.TaskQueues;
+import dev.ballast.api.activity.AlertActivities;
 import dev.ballast.api.activity.CommitActivities;
+import dev.ballast.api.model.AlertRequest;
 import dev.ballast.api.model.CommitRequest;
 import dev.ballast.api.model.CommitResult;
 import dev.ballast.api.model.CommitStageInput;
@@ -25,7 +28,9 @@ import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.api.workflow.MergeWorkflow;
 import dev.ballast.api.workflow.PlanWorkflow;
 import dev.ballast.api.workflow.ProcessWorkflow;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -35,7 +40,9 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -53,10 +60,38 @@ import org.slf4j.Logger;
  *   <li>A job whose rejects exceed its tolerance fails before merge and publishes nothing.
  *   <li>A failed job keeps its staging area, so that starting the same job id again reuses the
  *       chunks already done.
+ *   <li>Alerts: a job whose spec names webhooks tells them when it fails (or exceeds its
+ *       tolerance), and when it completes if asked; an undelivered alert is logged, never fatal.
+ *   <li>Search attributes: a job started with {@link JobSearchAttributes#JOB_TYPE} (the starter sets
+ *       it when the namespace has Ballast's attributes registered) keeps {@link
+ *       JobSearchAttributes#STAGE} and {@link JobSearchAttributes#PROGRESS} up to date.
  * </ul>
  */
 public class JobWorkflowImpl implements JobWorkflow {
   private static final Logger log = Workflow.getLogger(JobWorkflowImpl.class);
+
+  /** Version marker of the alert activity calls. */
+  static final String ALERTS_CHANGE = "alerts";
+  /** Version marker of the search-attribute upserts. */
+  static final String SEARCH_ATTRIBUTES_CHANGE = "search-attributes";
+
+  /**
+   * Alerts are best effort: a few quick attempts, each bounded, so that a dead webhook delays the
+   * end of a job by seconds, never fails it.
+   */
+  private static final ActivityOptions ALERT_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.JOBS)
+          .setStartToCloseTimeout(Duration.ofSeconds(15))
+          .setScheduleToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setBackoffCoefficient(2)
+                  .setMaximumAttempts(3)
+                  .build())
+          .setSummary("job alert")
+          .build();
 
   private final JobSpec spec;
   private String jobId;
@@ -68,6 +103,7 @@ public class JobWorkflowImpl implements JobWorkflow {
   private Promise<ProcessResult> processing;
   private Instant startedAt;
   private String message = "starting";
+  private long progressShown = -1;
 
   @WorkflowInit
   public JobWorkflowImpl(JobSpec spec) {
@@ -97,6 +133,12 @@ public class JobWorkflowImpl implements JobWorkflow {
       }
       message = "failed in " + stage.toLowerCase(Locale.ROOT) + ": " + rootMessage(failure);
       Workflow.setCurrentDetails(message);
+      boolean tolerance =
+          failure instanceof ApplicationFailure af
+              && ErrorType.TOLERANCE_EXCEEDED.name().equals(af.getType());
+      alert(
+          tolerance ? AlertRequest.TOLERANCE_EXCEEDED : AlertRequest.FAILED,
+          rootMessage(failure));
       throw failure;
     }
   }
@@ -155,6 +197,10 @@ public class JobWorkflowImpl implements JobWorkflow {
             counts.rows(), counts.accepted(), counts.pending(), counts.rejected(),
             committed.outputDir());
     Workflow.setCurrentDetails(message);
+    upsertSearchAttributes(true);
+    if (spec.alerts() != null && spec.alerts().reportsSuccess()) {
+      alert(AlertRequest.COMPLETED, message);
+    }
     return new JobResult(
         jobId,
         committed.outputDir(),
@@ -224,6 +270,61 @@ public class JobWorkflowImpl implements JobWorkflow {
     stage = next.name();
     message = details;
     Workflow.setCurrentDetails(details);
+    upsertSearchAttributes(true);
+  }
+
+  /**
+   * Tells the spec's webhooks about the job's end, one activity per webhook, in parallel. Failures
+   * are logged: an alert never changes how the job ends.
+   */
+  private void alert(String event, String text) {
+    if (spec.alerts() == null || !spec.alerts().any()) {
+      return;
+    }
+    if (Workflow.getVersion(ALERTS_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    AlertActivities alerts = Workflow.newActivityStub(AlertActivities.class, ALERT_OPTIONS);
+    List<Promise<Void>> sent = new ArrayList<>();
+    for (String webhook : spec.alerts().webhooks()) {
+      AlertRequest request =
+          new AlertRequest(
+              webhook, jobId, spec.type(), event, stage, text, counts, spec.output());
+      sent.add(Async.procedure(alerts::sendAlert, request));
+    }
+    for (Promise<Void> p : sent) {
+      try {
+        p.get();
+      } catch (TemporalFailure e) {
+        log.warn("job {}: {} alert not delivered: {}", jobId, event, rootMessage(e));
+      }
+    }
+  }
+
+  /**
+   * Updates the stage and progress search attributes when the job was started with Ballast's
+   * search attributes (so they are registered); the progress only in steps of 10%.
+   */
+  private void upsertSearchAttributes(boolean stageChanged) {
+    if (!Workflow.getTypedSearchAttributes().containsKey(JobSearchAttributes.JOB_TYPE)) {
+      return;
+    }
+    long percent = percentDone();
+    if (!stageChanged && percent / 10 == progressShown / 10) {
+      return;
+    }
+    if (Workflow.getVersion(SEARCH_ATTRIBUTES_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    progressShown = percent;
+    Workflow.upsertTypedSearchAttributes(
+        JobSearchAttributes.STAGE.valueSet(stage), JobSearchAttributes.PROGRESS.valueSet(percent));
+  }
+
+  private long percentDone() {
+    JobProgress p = progress();
+    return p.chunksTotal() == 0 ? 0 : 100L * p.chunksDone() / p.chunksTotal();
   }
 
   private void discardStaging() {
@@ -287,6 +388,7 @@ public class JobWorkflowImpl implements JobWorkflow {
               progress.chunksDone(), progress.chunksTotal(), progress.counts().rows(),
               progress.counts().rejected(), paused ? " (paused)" : "");
       Workflow.setCurrentDetails(message);
+      upsertSearchAttributes(false);
     }
   }
 }

@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.ballast.api.JobSearchAttributes;
+import dev.ballast.api.TaskQueues;
 import dev.ballast.api.activity.CommitActivities;
+import dev.ballast.api.model.AlertRequest;
+import dev.ballast.api.model.Alerts;
 import dev.ballast.api.activity.MergeActivities;
 import dev.ballast.api.activity.PlanActivities;
 import dev.ballast.api.model.CommitRequest;
@@ -24,7 +30,10 @@ import dev.ballast.api.model.StopRequest;
 import dev.ballast.api.model.TimeoutSpec;
 import dev.ballast.api.model.Tolerance;
 import dev.ballast.api.workflow.JobWorkflow;
+import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
@@ -130,6 +139,77 @@ class JobWorkflowImplTest {
     JobProgress done = bench.job("job-1").progress();
     assertEquals("DONE", done.stage());
     assertEquals(7, done.chunksDone());
+  }
+
+  @Test
+  void tellsTheWebhooksOfASuccessWhenAskedAndKeepsSearchAttributesCurrent() throws IOException {
+    bench.env.registerSearchAttribute(
+        JobSearchAttributes.JOB_TYPE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    bench.env.registerSearchAttribute(
+        JobSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    bench.env.registerSearchAttribute(
+        JobSearchAttributes.PROGRESS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    when(plan.plan(any())).thenReturn(Fixtures.plan(5));
+    startWorkers(new FakeChunkActivities(0));
+
+    JobSpec spec =
+        spec("job-obs", null, null)
+            .withAlerts(new Alerts(List.of("http://hooks.example/a", "http://hooks.example/b"), true));
+    JobWorkflow job =
+        client.newWorkflowStub(
+            JobWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId("job-obs")
+                .setTaskQueue(TaskQueues.JOBS)
+                .setTypedSearchAttributes(
+                    SearchAttributes.newBuilder()
+                        .set(JobSearchAttributes.JOB_TYPE, "settlement")
+                        .set(JobSearchAttributes.STAGE, "PLAN")
+                        .set(JobSearchAttributes.PROGRESS, 0L)
+                        .build())
+                .build());
+    job.run(spec);
+    recordIfAsked("job-obs");
+
+    ArgumentCaptor<AlertRequest> sent = ArgumentCaptor.forClass(AlertRequest.class);
+    verify(bench.alerts, times(2)).sendAlert(sent.capture());
+    assertEquals(
+        List.of("http://hooks.example/a", "http://hooks.example/b"),
+        sent.getAllValues().stream().map(AlertRequest::webhook).sorted().toList());
+    AlertRequest first = sent.getAllValues().get(0);
+    assertEquals(AlertRequest.COMPLETED, first.event());
+    assertEquals("DONE", first.stage());
+    assertEquals(Fixtures.total(5), first.counts());
+
+    SearchAttributes attributes =
+        client.newUntypedWorkflowStub("job-obs").describe().getTypedSearchAttributes();
+    assertEquals("settlement", attributes.get(JobSearchAttributes.JOB_TYPE));
+    assertEquals("DONE", attributes.get(JobSearchAttributes.STAGE));
+    assertEquals(100L, attributes.get(JobSearchAttributes.PROGRESS));
+  }
+
+  @Test
+  void aFailedJobAlertsOnceAndAnUndeliverableAlertDoesNotChangeHowItEnds() {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(4));
+    doThrow(ApplicationFailure.newFailure("webhook down", "ALERT_UNDELIVERED"))
+        .when(bench.alerts)
+        .sendAlert(any());
+    startWorkers(new FakeChunkActivities(0));
+
+    JobSpec spec =
+        spec("job-alert", new Tolerance(3L, null), null)
+            .withAlerts(new Alerts(List.of("http://hooks.example/a"), null));
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> stub("job-alert").run(spec));
+
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals("TOLERANCE_EXCEEDED", cause.getType());
+    ArgumentCaptor<AlertRequest> sent = ArgumentCaptor.forClass(AlertRequest.class);
+    // Three attempts of the one alert (its retry policy), all failing; the job failed as it would have.
+    verify(bench.alerts, times(3)).sendAlert(sent.capture());
+    assertEquals(AlertRequest.TOLERANCE_EXCEEDED, sent.getValue().event());
+    assertTrue(sent.getValue().message().contains("4 rows rejected"), sent.getValue().message());
+    verify(commit).discard(new DiscardRequest("job-alert", "/data/out"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import dev.ballast.api.TaskQueues;
+import dev.ballast.api.activity.AlertActivities;
 import dev.ballast.api.activity.CommitActivities;
 import dev.ballast.api.activity.MergeActivities;
 import dev.ballast.api.activity.PlanActivities;
@@ -35,6 +36,7 @@ final class WorkflowBench {
   final PlanActivities plan = mock(PlanActivities.class, withSettings().withoutAnnotations());
   final MergeActivities merge = mock(MergeActivities.class, withSettings().withoutAnnotations());
   final CommitActivities commit = mock(CommitActivities.class, withSettings().withoutAnnotations());
+  final AlertActivities alerts = mock(AlertActivities.class, withSettings().withoutAnnotations());
 
   WorkflowBench(TestWorkflowEnvironment env) {
     this.env = env;
@@ -60,7 +62,7 @@ final class WorkflowBench {
     jobs.registerWorkflowImplementationTypes(
         JobWorkflowImpl.class, PlanWorkflowImpl.class, ProcessWorkflowImpl.class,
         MergeWorkflowImpl.class, CommitWorkflowImpl.class);
-    jobs.registerActivitiesImplementations(plan, merge, commit);
+    jobs.registerActivitiesImplementations(plan, merge, commit, alerts);
     Worker chunkWorker =
         env.newWorker(
             chunkQueue,

@@ -24,6 +24,7 @@ import java.util.Map;
  *     plan}, {@code process}, {@code merge}, {@code commit})
  * @param keepBackups how many earlier published results to keep when a new one replaces them
  * @param historyEventLimit the process stage continues as new past this many history events
+ * @param alerts webhooks told when the job fails (or completes, if asked); null for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(
@@ -37,7 +38,26 @@ public record JobSpec(
     Tolerance tolerance,
     Map<String, StagePolicy> policies,
     Integer keepBackups,
-    Integer historyEventLimit) {
+    Integer historyEventLimit,
+    Alerts alerts) {
+
+  /** A spec without alerts (the fields before {@code alerts} was added). */
+  public JobSpec(
+      String id,
+      String type,
+      List<String> inputs,
+      String output,
+      Map<String, Object> parameters,
+      Long chunkBytes,
+      Integer maxInFlight,
+      Tolerance tolerance,
+      Map<String, StagePolicy> policies,
+      Integer keepBackups,
+      Integer historyEventLimit) {
+    this(
+        id, type, inputs, output, parameters, chunkBytes, maxInFlight, tolerance, policies,
+        keepBackups, historyEventLimit, null);
+  }
 
   /**
    * Default target chunk size: 16 MiB. Measured on 2 cores (bench/README.md): smaller chunks cost
@@ -72,7 +92,8 @@ public record JobSpec(
         tolerance == null ? new Tolerance(null, null) : tolerance,
         resolved,
         keepBackups == null ? DEFAULT_KEEP_BACKUPS : keepBackups,
-        historyEventLimit == null ? DEFAULT_HISTORY_EVENT_LIMIT : historyEventLimit);
+        historyEventLimit == null ? DEFAULT_HISTORY_EVENT_LIMIT : historyEventLimit,
+        alerts);
   }
 
   /** The resolved policy of a stage: the spec's override, completed by the stage's defaults. */
@@ -86,6 +107,13 @@ public record JobSpec(
   public JobSpec withId(String newId) {
     return new JobSpec(
         newId, type, inputs, output, parameters, chunkBytes, maxInFlight, tolerance, policies,
-        keepBackups, historyEventLimit);
+        keepBackups, historyEventLimit, alerts);
+  }
+
+  /** A copy with other alerts. */
+  public JobSpec withAlerts(Alerts newAlerts) {
+    return new JobSpec(
+        id, type, inputs, output, parameters, chunkBytes, maxInFlight, tolerance, policies,
+        keepBackups, historyEventLimit, newAlerts);
   }
 }

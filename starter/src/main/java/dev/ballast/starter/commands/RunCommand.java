@@ -25,6 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import dev.ballast.worker.observe.HealthServer;
 
 /** {@code ballast run}: start a job and follow it to the end. */
 @Command(
@@ -44,9 +46,17 @@ public class RunCommand extends BaseCommand {
   @Mixin JobSpecOptions job;
   @Mixin WebUiOption webUi;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "N",
+      description =
+          "On the embedded default, serve the in-process worker's /metrics, /healthz and /readyz on"
+              + " this loopback port (off unless given; 0 picks a free port).")
+  Integer metricsPort;
+
   @Override
   protected int execute() throws Exception {
-    JobSpec spec = job.build(cwd());
+    JobSpec spec = job.build(cwd(), env());
     String address = temporal.address(env());
     String namespace = temporal.namespace(env());
     if (address != null) {
@@ -64,6 +74,7 @@ public class RunCommand extends BaseCommand {
     EmbeddedTemporal service = EmbeddedTemporal.start(0);
     WorkerService worker = null;
     UiServer ui = null;
+    HealthServer health = null;
     AtomicBoolean finished = new AtomicBoolean();
     AtomicBoolean started = new AtomicBoolean();
     Thread hook = null;
@@ -77,6 +88,11 @@ public class RunCommand extends BaseCommand {
               settings.address(), settings.namespace(), settings.queues(), settings.chunkSlots(),
               settings.sticky(), settings.identity(), Duration.ofSeconds(10));
       worker = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
+      if (metricsPort != null) {
+        health = HealthServer.forWorker(worker, EmbeddedTemporal.LOOPBACK, metricsPort);
+        err().println("metrics on http://" + EmbeddedTemporal.LOOPBACK + ":" + health.port() + HealthServer.METRICS);
+        err().flush();
+      }
       worker.start();
       ui = webUi.start(service.address(), namespace, UiOptions.LOOPBACK,
           List.of(settings.identity()), err());
@@ -121,6 +137,9 @@ public class RunCommand extends BaseCommand {
       }
       if (worker != null) {
         worker.stop();
+      }
+      if (health != null) {
+        health.close();
       }
       service.close();
     }

@@ -25,7 +25,7 @@ public class StartCommand extends BaseCommand {
 
   @Override
   protected int execute() {
-    JobSpec spec = job.build(cwd());
+    JobSpec spec = job.build(cwd(), env());
     try (JobConnection connection =
         JobConnection.open(temporal.address(env()), temporal.namespace(env()), "start")) {
       Jobs.start(connection.client(), spec, job.rerun());

@@ -7,6 +7,7 @@ import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.OutputFile;
 import dev.ballast.starter.BaseCommand;
+import dev.ballast.starter.ChunkDiagnosis;
 import dev.ballast.starter.CliException;
 import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.JobConnection;
@@ -36,8 +37,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Shows where a job stands: status (RUNNING, COMPLETED, FAILED, CANCELED, TERMINATED,"
-          + " TIMED_OUT), stage, chunks, rows by outcome, start time; for a failed job its error;"
-          + " for a completed one its published files.",
+          + " TIMED_OUT), stage, chunks, rows by outcome, start time, elapsed time and its Temporal"
+          + " Web UI link; for a failed job its error and the failing chunk with its attempt count"
+          + " and last error; for a running one the chunks being retried; for a completed one its"
+          + " published files. --json prints every field for scripts.",
       "Exits 5 when there is no such job."
     })
 public class StatusCommand extends BaseCommand {
@@ -49,11 +52,23 @@ public class StatusCommand extends BaseCommand {
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
+  @Option(
+      names = "--ui-url",
+      paramLabel = "URL",
+      description =
+          "Base URL of the Temporal Web UI, for the job's link (default: $BALLAST_UI_URL, else"
+              + " http://127.0.0.1:8233).")
+  String uiUrl;
+
+  /** The Web UI's default base URL (the embedded UI server's default port). */
+  public static final String DEFAULT_UI_URL = "http://127.0.0.1:8233";
+
   @Override
   protected int execute() throws Exception {
     try (JobConnection connection =
         JobConnection.open(temporal.address(env()), temporal.namespace(env()), "status")) {
       Map<String, Object> status = status(connection, id);
+      status.put("ui", uiLink(uiBase(), temporal.namespace(env()), id));
       if (json) {
         out().println(
             new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(status));
@@ -72,6 +87,27 @@ public class StatusCommand extends BaseCommand {
       out().flush();
       return 0;
     }
+  }
+
+  private String uiBase() {
+    String base = uiUrl;
+    if (base == null || base.isBlank()) {
+      base = env().get("BALLAST_UI_URL");
+    }
+    if (base == null || base.isBlank()) {
+      base = DEFAULT_UI_URL;
+    }
+    base = base.trim();
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  /** {@code BASE/namespaces/NS/workflows/ID}, the job's page in the Temporal Web UI. */
+  public static String uiLink(String base, String namespace, String id) {
+    return base + "/namespaces/" + encode(namespace) + "/workflows/" + encode(id);
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** The status fields of job {@code id}, in display order. */
@@ -122,10 +158,36 @@ public class StatusCommand extends BaseCommand {
         "startedAt",
         progress.map(JobProgress::startedAt).orElse(String.valueOf(description.getStartTime())));
     s.put("closedAt", description.getCloseTime() == null ? null : description.getCloseTime().toString());
+    java.time.Instant start = description.getStartTime();
+    if (start != null) {
+      java.time.Instant end =
+          description.getCloseTime() == null ? java.time.Instant.now() : description.getCloseTime();
+      java.time.Duration elapsed = java.time.Duration.between(start, end);
+      s.put("elapsed", Jobs.clock(elapsed));
+      s.put("elapsedSeconds", elapsed.toSeconds());
+    }
     s.put("message", progress.map(JobProgress::message).orElse(null));
     if (failure != null) {
       s.put("error", failure.message());
       s.put("errorType", failure.type());
+      ChunkDiagnosis.failedChunk(connection.client(), id)
+          .ifPresent(
+              chunk -> {
+                s.put("failedChunk", chunk.index());
+                s.put("failedChunkFile", chunk.file());
+                s.put("failedChunkLine", chunk.firstLine());
+                s.put("attempts", chunk.attempt());
+                s.put("lastError", chunk.lastError());
+              });
+    }
+    if (!closed) {
+      List<String> retrying = new ArrayList<>();
+      for (ChunkDiagnosis.ChunkTrouble t : ChunkDiagnosis.retryingChunks(connection.client(), id)) {
+        retrying.add(t.describe());
+      }
+      if (!retrying.isEmpty()) {
+        s.put("retrying", retrying);
+      }
     }
     if (result != null) {
       s.put("outputDir", result.outputDir());

@@ -12,6 +12,7 @@ import dev.ballast.worker.WorkerSettings;
 import java.util.HashMap;
 import java.util.Map;
 import dev.ballast.worker.GracefulShutdown;
+import dev.ballast.worker.observe.HealthServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Option;
           + " gracefully (running chunks get up to BALLAST_DRAIN_SECONDS, default 30 s, to finish).",
       "Settings come from the environment (TEMPORAL_ADDRESS, default 127.0.0.1:7233;"
           + " TEMPORAL_NAMESPACE; BALLAST_QUEUES; BALLAST_CHUNK_SLOTS; BALLAST_STICKY=auto|on|off;"
-          + " BALLAST_DRAIN_SECONDS); flags win."
+          + " BALLAST_DRAIN_SECONDS; BALLAST_METRICS_PORT); flags win."
     })
 public class WorkerCommand extends BaseCommand {
   @Mixin TemporalOptions temporal;
@@ -42,6 +43,14 @@ public class WorkerCommand extends BaseCommand {
       description = "Chunk activities run at once (default: available processors).")
   Integer chunkSlots;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "N",
+      description =
+          "Serve /metrics (Prometheus), /healthz and /readyz on this port (default:"
+              + " $BALLAST_METRICS_PORT; off when neither is set; 9464 by convention).")
+  Integer metricsPort;
+
   @Override
   protected int execute() throws InterruptedException {
     Map<String, String> env = new HashMap<>(env());
@@ -56,19 +65,42 @@ public class WorkerCommand extends BaseCommand {
     if (chunkSlots != null) {
       env.put("BALLAST_CHUNK_SLOTS", String.valueOf(chunkSlots));
     }
+    if (metricsPort != null) {
+      env.put(HealthServer.ENV_PORT, String.valueOf(metricsPort));
+    }
     WorkerSettings settings;
+    Integer port;
     try {
       settings = WorkerSettings.fromEnv(env);
+      port = HealthServer.portFromEnv(env);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
     }
     Logging.verbose();
     WorkerService service = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
-    service.start();
+    HealthServer health = port == null ? null : HealthServer.forWorker(service, "0.0.0.0", port);
+    try {
+      service.start();
+    } catch (RuntimeException e) {
+      if (health != null) {
+        health.close();
+      }
+      throw e;
+    }
+    if (health != null) {
+      out().println("metrics on http://0.0.0.0:" + health.port() + HealthServer.METRICS);
+    }
     out().println("worker " + settings.identity() + " polling " + settings.queues() + " on " + settings.address()
         + "; Ctrl-C or SIGTERM stops it");
     out().flush();
-    GracefulShutdown.awaitSignal("worker", service::stop);
+    GracefulShutdown.awaitSignal(
+        "worker",
+        () -> {
+          service.stop();
+          if (health != null) {
+            health.close();
+          }
+        });
     return 0;
   }
 }

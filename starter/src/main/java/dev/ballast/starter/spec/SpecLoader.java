@@ -155,7 +155,8 @@ public final class SpecLoader {
         b.tolerance(),
         b.policies(),
         b.keepBackups(),
-        b.historyEventLimit());
+        b.historyEventLimit(),
+        b.alerts());
   }
 
   /**
@@ -176,6 +177,11 @@ public final class SpecLoader {
     }
     if (!missing.isEmpty()) {
       throw new SpecException("the job spec lacks " + String.join(", ", missing));
+    }
+    if (spec.alerts() != null && spec.alerts().webhooks() != null) {
+      for (String webhook : spec.alerts().webhooks()) {
+        checkWebhook(webhook);
+      }
     }
     return spec;
   }
@@ -199,7 +205,8 @@ public final class SpecLoader {
         spec.tolerance(),
         spec.policies(),
         spec.keepBackups(),
-        spec.historyEventLimit());
+        spec.historyEventLimit(),
+        spec.alerts());
   }
 
   private static JobSpec withCheckedPolicies(JobSpec spec, String source) {
@@ -218,7 +225,21 @@ public final class SpecLoader {
     }
     return new JobSpec(
         spec.id(), spec.type(), spec.inputs(), spec.output(), spec.parameters(), spec.chunkBytes(),
-        spec.maxInFlight(), spec.tolerance(), policies, spec.keepBackups(), spec.historyEventLimit());
+        spec.maxInFlight(), spec.tolerance(), policies, spec.keepBackups(), spec.historyEventLimit(),
+        spec.alerts());
+  }
+
+  private static void checkWebhook(String webhook) {
+    java.net.URI uri;
+    try {
+      uri = webhook == null ? null : new java.net.URI(webhook.trim());
+    } catch (java.net.URISyntaxException e) {
+      throw new SpecException("alerts.webhooks: '" + webhook + "' is not a URL", e);
+    }
+    if (uri == null || uri.getHost() == null
+        || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+      throw new SpecException("alerts.webhooks: '" + webhook + "' is not an http(s) URL");
+    }
   }
 
   private static String absolute(String path, Path base) {

@@ -1,0 +1,30 @@
+package dev.ballast.api.model;
+
+/**
+ * One alert to one webhook.
+ *
+ * @param webhook the URL to POST to
+ * @param jobId the job's id
+ * @param type job type
+ * @param event what happened: {@link #FAILED}, {@link #TOLERANCE_EXCEEDED} or {@link #COMPLETED}
+ * @param stage the stage the job was in (PLAN, PROCESS, MERGE, COMMIT) or DONE
+ * @param message a human-readable description (the error of a failed job)
+ * @param counts rows by outcome so far
+ * @param output the job's output directory
+ */
+public record AlertRequest(
+    String webhook,
+    String jobId,
+    String type,
+    String event,
+    String stage,
+    String message,
+    Counts counts,
+    String output) {
+  /** The job failed. */
+  public static final String FAILED = "FAILED";
+  /** The job rejected more rows than it tolerates. */
+  public static final String TOLERANCE_EXCEEDED = "TOLERANCE_EXCEEDED";
+  /** The job completed and published. */
+  public static final String COMPLETED = "COMPLETED";
+}
