@@ -153,8 +153,10 @@ class WebUiBrowserTest {
       browser.waitFor(
           "event history",
           // The event feed groups events: the activity's scheduled/started events show as one row.
+          // The job's own history holds its stages (child workflows); the event count shows in the tab.
           "location.pathname.endsWith('/history') && document.body.innerText.includes('Event History')"
-              + " && document.body.innerText.includes('BallastProcess')",
+              + " && /History\\s*[1-9][0-9]*/.test(document.body.innerText)"
+              + " && /Relationships\\s*[1-9]/.test(document.body.innerText)",
           PAGE_TIMEOUT,
           SCREENSHOTS);
       browser.screenshot(SCREENSHOTS.resolve("2-history.png"));
@@ -167,7 +169,7 @@ class WebUiBrowserTest {
       String processPath = browser.evaluate("location.pathname.replace(/\\/history$/, '')").getAsString();
       browser.navigate(ui.url() + processPath + "/pending-activities");
       browser.waitForText(
-          "pending chunk with heartbeat", PAGE_TIMEOUT, SCREENSHOTS, "ProcessChunk", "offset", "transactions.csv");
+          "pending chunk with heartbeat", PAGE_TIMEOUT, SCREENSHOTS, "ProcessChunk", "Heartbeat Details", "offset");
       browser.screenshot(SCREENSHOTS.resolve("3-pending-activities.png"));
 
       // Queries: the progress query answers.
