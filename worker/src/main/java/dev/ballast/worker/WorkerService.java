@@ -47,6 +47,7 @@ public class WorkerService {
   private WorkflowClient client;
   private WorkerFactory factory;
   private boolean stickyDisabled;
+  private ConnectionSettings connectionSettings;
 
   @Inject
   public WorkerService(
@@ -78,10 +79,11 @@ public class WorkerService {
       throw new IllegalStateException("worker service already started");
     }
     log.info("Connecting to Temporal at {} (namespace {})", settings.address(), settings.namespace());
-    WorkflowServiceStubs connected = TemporalConnections.connect(settings.address());
+    ConnectionSettings connection = connection();
+    WorkflowServiceStubs connected = TemporalConnections.connect(connection);
     try {
       stickyDisabled = decideSticky(connected);
-      WorkflowClient newClient = TemporalConnections.client(connected, settings.namespace());
+      WorkflowClient newClient = TemporalConnections.client(connected, connection);
       WorkerFactory newFactory = WorkerFactory.newInstance(newClient);
       for (String queue : settings.queues()) {
         register(newFactory, queue);
@@ -199,6 +201,24 @@ public class WorkerService {
   /** Whether the service is started and not yet stopped. */
   public synchronized boolean isRunning() {
     return factory != null && factory.isStarted() && !factory.isShutdown();
+  }
+
+  /**
+   * Sets how to connect (TLS, API key, payload encryption); the address and namespace of {@link
+   * WorkerSettings} win. Without it the connection is plaintext and payloads are not encrypted.
+   */
+  @com.google.inject.Inject(optional = true)
+  public synchronized void setConnection(ConnectionSettings connection) {
+    this.connectionSettings = connection;
+  }
+
+  /** The connection settings {@link #start()} uses. */
+  public synchronized ConnectionSettings connection() {
+    ConnectionSettings base =
+        connectionSettings != null
+            ? connectionSettings
+            : ConnectionSettings.plain(settings.address(), settings.namespace());
+    return base.withAddress(settings.address()).withNamespace(settings.namespace());
   }
 
   /** The settings the service runs with. */
