@@ -134,6 +134,13 @@ public record ConnectionSettings(
         serverName, disableHostVerification, codecKeys);
   }
 
+  /** A copy encrypting payloads with {@code keys} (null: no encryption). */
+  public ConnectionSettings withCodecKeys(CodecKeys keys) {
+    return new ConnectionSettings(
+        address, namespace, apiKey, tls, clientCertPath, clientKeyPath, serverCaCertPath,
+        serverName, disableHostVerification, keys);
+  }
+
   /** Whether the connection uses TLS. */
   public boolean tlsEnabled() {
     if (tls != null) {

@@ -18,7 +18,7 @@ public class ResumeCommand extends BaseCommand {
   @Override
   protected int execute() {
     try (JobConnection connection =
-        JobConnection.open(temporal.address(env()), temporal.namespace(env()), "resume")) {
+        JobConnection.open(temporal, env(), "resume")) {
       connection.client().newUntypedWorkflowStub(id).signal("resume");
       out().println("resumed job " + id);
       out().flush();

@@ -9,6 +9,7 @@ import dev.ballast.starter.JobConnection;
 import dev.ballast.starter.JobSpecOptions;
 import dev.ballast.starter.Jobs;
 import dev.ballast.starter.TemporalOptions;
+import dev.ballast.worker.ConnectionSettings;
 import dev.ballast.worker.WorkerModule;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
@@ -45,7 +46,7 @@ public class RunCommand extends BaseCommand {
     String address = temporal.address(env());
     String namespace = temporal.namespace(env());
     if (address != null) {
-      try (JobConnection connection = JobConnection.open(address, namespace, "run")) {
+      try (JobConnection connection = JobConnection.open(temporal, env(), "run")) {
         Jobs.start(connection.client(), spec, job.rerun());
         out().println("started job " + spec.id() + " on " + address);
         out().flush();
@@ -70,7 +71,10 @@ public class RunCommand extends BaseCommand {
           new WorkerSettings(
               settings.address(), settings.namespace(), settings.queues(), settings.chunkSlots(),
               settings.sticky(), settings.identity(), Duration.ofSeconds(10));
-      worker = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
+      // In-process and plaintext, but payloads are still encrypted when keys are configured.
+      ConnectionSettings connection =
+          ConnectionSettings.plain(service.address(), namespace).withCodecKeys(temporal.connection(env()).codecKeys());
+      worker = Guice.createInjector(new WorkerModule(settings, connection)).getInstance(WorkerService.class);
       worker.start();
       WorkflowClient client = worker.client();
       WorkerService w = worker;

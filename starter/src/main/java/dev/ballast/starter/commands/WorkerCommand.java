@@ -63,7 +63,8 @@ public class WorkerCommand extends BaseCommand {
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
     }
     Logging.verbose();
-    WorkerService service = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
+    WorkerService service = Guice.createInjector(new WorkerModule(settings, temporal.connection(env)))
+        .getInstance(WorkerService.class);
     service.start();
     out().println("worker " + settings.identity() + " polling " + settings.queues() + " on " + settings.address()
         + "; Ctrl-C or SIGTERM stops it");
