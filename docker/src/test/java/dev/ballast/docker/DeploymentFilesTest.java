@@ -208,6 +208,19 @@ class DeploymentFilesTest {
   // ---- Ports, probes, shutdown ---------------------------------------------------------------
 
   @Test
+  void theWorkersMetricsServerServesWhatTheManifestsProbe() throws IOException {
+    String sources = workerSources();
+    if (!sources.contains("\"" + METRICS_PORT_ENV + "\"")) {
+      // The worker's health/metrics server is not in this tree yet: the constants above are the
+      // agreed contract (port from BALLAST_METRICS_PORT, default 9464; /healthz, /readyz).
+      return;
+    }
+    for (String literal : List.of("\"" + LIVE_PATH + "\"", "\"" + READY_PATH + "\"", String.valueOf(METRICS_PORT))) {
+      assertTrue(sources.contains(literal), "the worker's metrics server uses " + literal);
+    }
+  }
+
+  @Test
   void portsAndProbesMatchTheWorkersEndpoints() {
     Map<String, Object> container = workerContainer();
     Map<String, Object> port = list(container.get("ports")).get(0);
@@ -333,6 +346,16 @@ class DeploymentFilesTest {
     // The metrics server's port: read by the worker's health/metrics server.
     names.add(METRICS_PORT_ENV);
     return names;
+  }
+
+  private static String workerSources() throws IOException {
+    StringBuilder all = new StringBuilder();
+    try (Stream<Path> walk = Files.walk(repo.resolve("worker/src/main/java"))) {
+      for (Path file : walk.filter(p -> p.toString().endsWith(".java")).toList()) {
+        all.append(Files.readString(file)).append('\n');
+      }
+    }
+    return all.toString();
   }
 
   private static List<String> dockerfileInstructions() throws IOException {
