@@ -182,6 +182,15 @@ public record ConnectionSettings(
    * @throws IllegalArgumentException naming the variable when a certificate or key cannot be used
    */
   public WorkflowServiceStubsOptions toStubsOptions() {
+    return toStubsOptionsBuilder().build();
+  }
+
+  /**
+   * The service stubs options of this connection, as a builder to add more to (a metrics scope).
+   *
+   * @throws IllegalArgumentException naming the variable when a certificate or key is unusable
+   */
+  public WorkflowServiceStubsOptions.Builder toStubsOptionsBuilder() {
     WorkflowServiceStubsOptions.Builder builder = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
     if (apiKey != null) {
       String key = apiKey;
@@ -194,7 +203,7 @@ public record ConnectionSettings(
         builder.setChannelInitializer(channel -> channel.overrideAuthority(authority));
       }
     }
-    return builder.build();
+    return builder;
   }
 
   /** The client options of this connection: its namespace and, with keys, payload encryption. */

@@ -40,7 +40,19 @@ public final class TemporalConnections {
    *     namespace does not exist
    */
   public static WorkflowServiceStubs connect(ConnectionSettings connection) {
-    WorkflowServiceStubsOptions options = connection.toStubsOptions();
+    return connect(connection, null);
+  }
+
+  /**
+   * Like {@link #connect(ConnectionSettings)}, reporting the SDK's client metrics to {@code
+   * metricsScope} when it is not null.
+   */
+  public static WorkflowServiceStubs connect(ConnectionSettings connection, com.uber.m3.tally.Scope metricsScope) {
+    WorkflowServiceStubsOptions.Builder builder = connection.toStubsOptionsBuilder();
+    if (metricsScope != null) {
+      builder.setMetricsScope(metricsScope);
+    }
+    WorkflowServiceStubsOptions options = builder.build();
     WorkflowServiceStubs stubs;
     try {
       stubs = WorkflowServiceStubs.newConnectedServiceStubs(options, CONNECT_TIMEOUT);
