@@ -1,5 +1,6 @@
 package dev.ballast.activities;
 
+import dev.ballast.activities.files.DataRoots;
 import dev.ballast.activities.files.StagingLayout;
 import dev.ballast.activities.job.JobType;
 import dev.ballast.activities.job.JobTypes;
@@ -64,6 +65,7 @@ public class ChunkActivitiesImpl implements ChunkActivities {
 
   private final JobTypes jobTypes;
   private final int segmentBytes;
+  private DataRoots dataRoots = DataRoots.fromEnv();
 
   @Inject
   public ChunkActivitiesImpl(JobTypes jobTypes) {
@@ -79,11 +81,19 @@ public class ChunkActivitiesImpl implements ChunkActivities {
     this.segmentBytes = segmentBytes;
   }
 
+  /** Confines this instance to {@code roots} instead of those of {@link DataRoots#ENV}. */
+  public ChunkActivitiesImpl withDataRoots(DataRoots roots) {
+    this.dataRoots = roots;
+    return this;
+  }
+
   @Override
   public ChunkResult processChunk(ChunkTask task) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     int attempt = ctx.getInfo().getAttempt();
     ChunkRef chunk = task.chunk();
+    dataRoots.check("input", chunk.path());
+    dataRoots.check("staging directory", task.stagingDir());
     SettlementJobType type = settlement(jobTypes, task.type());
     Map<String, BigDecimal> rates;
     try {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.ballast.activities.commit.Committer;
 import dev.ballast.activities.files.AtomicFiles;
+import dev.ballast.activities.files.DataRoots;
 import dev.ballast.activities.files.StagingLayout;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.activity.CommitActivities;
@@ -28,6 +29,7 @@ public class CommitActivitiesImpl implements CommitActivities {
   private static final Logger log = LoggerFactory.getLogger(CommitActivitiesImpl.class);
 
   private final Clock clock;
+  private DataRoots dataRoots = DataRoots.fromEnv();
 
   @Inject
   public CommitActivitiesImpl() {
@@ -39,9 +41,17 @@ public class CommitActivitiesImpl implements CommitActivities {
     this.clock = clock;
   }
 
+  /** Confines this instance to {@code roots} instead of those of {@link DataRoots#ENV}. */
+  public CommitActivitiesImpl withDataRoots(DataRoots roots) {
+    this.dataRoots = roots;
+    return this;
+  }
+
   @Override
   public CommitResult commit(CommitRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
+    dataRoots.check("output", request.outputDir());
+    dataRoots.check("staging directory", request.stagingDir());
     return new Committer(clock, context::heartbeat).commit(request);
   }
 

@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.TestServicesStarter;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -50,6 +51,18 @@ public final class EmbeddedTemporal implements AutoCloseable {
    * machines: the service is unauthenticated); {@code port} 0 picks a free port.
    */
   public static EmbeddedTemporal start(String bindHost, int port) {
+    return start(bindHost, port, null, null);
+  }
+
+  /**
+   * Starts the service behind TLS, serving the PEM certificate chain {@code certChain} with its
+   * PEM PKCS#8 key {@code privateKey} (for testing TLS clients; still unauthenticated).
+   */
+  public static EmbeddedTemporal startTls(String bindHost, int port, File certChain, File privateKey) {
+    return start(bindHost, port, java.util.Objects.requireNonNull(certChain), java.util.Objects.requireNonNull(privateKey));
+  }
+
+  private static EmbeddedTemporal start(String bindHost, int port, File certChain, File privateKey) {
     InetAddress bind;
     try {
       bind = InetAddress.getByName(bindHost);
@@ -60,6 +73,9 @@ public final class EmbeddedTemporal implements AutoCloseable {
     TestServicesStarter services = new TestServicesStarter(true, 0);
     try {
       NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port));
+      if (certChain != null) {
+        builder.useTransportSecurity(certChain, privateKey);
+      }
       GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
       Server server = builder.build().start();
       // A wildcard bind is reached through loopback from this machine.

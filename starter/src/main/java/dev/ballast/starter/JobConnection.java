@@ -1,8 +1,10 @@
 package dev.ballast.starter;
 
+import dev.ballast.worker.ConnectionSettings;
 import dev.ballast.worker.TemporalConnections;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A client connection to Temporal, closed when the command ends. */
@@ -33,6 +35,25 @@ public final class JobConnection implements AutoCloseable {
     }
     WorkflowServiceStubs stubs = TemporalConnections.connect(address);
     return new JobConnection(address, stubs, TemporalConnections.client(stubs, namespace));
+  }
+
+  /**
+   * Connects as {@code temporal}'s flags and {@code env} say: address, namespace, TLS, API key and
+   * payload encryption ({@link ConnectionSettings}).
+   *
+   * @throws CliException with {@link ExitCodes#USAGE} when no address is configured or a setting is
+   *     malformed
+   * @throws dev.ballast.worker.TemporalUnreachableException naming the setting at fault when the
+   *     connection fails
+   */
+  public static JobConnection open(TemporalOptions temporal, Map<String, String> env, String command) {
+    String address = temporal.address(env);
+    if (address == null) {
+      return open((String) null, null, command); // throws: the command needs an address
+    }
+    ConnectionSettings settings = temporal.connection(env);
+    WorkflowServiceStubs stubs = TemporalConnections.connect(settings);
+    return new JobConnection(address, stubs, TemporalConnections.client(stubs, settings));
   }
 
   public String address() {

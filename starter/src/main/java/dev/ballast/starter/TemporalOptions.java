@@ -1,5 +1,6 @@
 package dev.ballast.starter;
 
+import dev.ballast.worker.ConnectionSettings;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -26,6 +27,23 @@ public class TemporalOptions {
     }
     String fromEnv = env.get("TEMPORAL_ADDRESS");
     return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.trim();
+  }
+
+  /**
+   * The connection settings from the environment ({@code TEMPORAL_API_KEY}, {@code TEMPORAL_TLS*},
+   * payload encryption keys), with the flags' address and namespace winning; null address means
+   * {@link dev.ballast.worker.WorkerSettings#DEFAULT_ADDRESS}.
+   *
+   * @throws CliException with {@link ExitCodes#USAGE} naming the setting when one is malformed
+   */
+  public ConnectionSettings connection(Map<String, String> env) {
+    try {
+      ConnectionSettings settings = ConnectionSettings.fromEnv(env).withNamespace(namespace(env));
+      String chosen = address(env);
+      return chosen == null ? settings : settings.withAddress(chosen);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, "bad connection settings: " + e.getMessage(), e);
+    }
   }
 
   /** The namespace from the flag, else {@code TEMPORAL_NAMESPACE}, else {@code default}. */

@@ -2,6 +2,8 @@ package dev.ballast.starter;
 
 import dev.ballast.ui.UiOptions;
 import dev.ballast.ui.UiServer;
+import dev.ballast.worker.codec.AesGcmPayloadCodec;
+import dev.ballast.worker.codec.CodecKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -23,19 +25,26 @@ public class WebUiOption {
 
   /**
    * Starts the Web UI for {@code temporalAddress}, or returns null when turned off or when it
-   * cannot start (a warning says why: the job runs anyway).
+   * cannot start (a warning says why: the job runs anyway). With {@code codecKeys} (may be null)
+   * it also serves the codec endpoint that decodes encrypted payloads for the UI.
    */
   public UiServer start(
       String temporalAddress, String namespace, String bindHost, List<String> workers,
-      PrintWriter err) {
+      CodecKeys codecKeys, PrintWriter err) {
     if (port == 0) {
       return null;
     }
     try {
-      return UiServer.start(
-          UiOptions.loopback(temporalAddress, namespace, port)
-              .withBindHost(bindHost)
-              .withWorkerIdentities(() -> workers));
+      UiServer ui =
+          UiServer.start(
+              UiOptions.loopback(temporalAddress, namespace, port)
+                  .withBindHost(bindHost)
+                  .withWorkerIdentities(() -> workers));
+      if (codecKeys != null) {
+        // Encrypted payloads are shown decoded, through the UI's codec-server convention.
+        ui.serveCodec(new AesGcmPayloadCodec(codecKeys)::decode);
+      }
+      return ui;
     } catch (IOException | RuntimeException e) {
       err.println("warning: Temporal Web UI not started on port " + port + ": " + e.getMessage()
           + " (use --ui-port to pick another port, 0 to turn it off)");

@@ -1,10 +1,14 @@
 package dev.ballast.ui;
 
 import com.google.gson.JsonObject;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.Payloads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,12 +18,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +63,8 @@ public final class UiServer implements Closeable {
   private final ManagedChannel channel;
   private final Transcoder transcoder;
   private final StaticAssets assets;
-  private final String settingsJson;
+  private volatile String settingsJson;
+  private volatile UnaryOperator<List<Payload>> codecDecoder;
 
   private UiServer(UiOptions options, HttpServer http, ExecutorService executor, ManagedChannel channel) {
     this.options = options;
@@ -118,6 +125,22 @@ public final class UiServer implements Closeable {
     return server;
   }
 
+  /** Where the UI finds the codec endpoint; the UI posts to this path plus {@code /decode}. */
+  public static final String CODEC_PATH = "/codec";
+
+  /**
+   * Serves {@code POST /codec/decode} with {@code decoder} and points the UI at it, as Temporal's
+   * codec-server convention has it: the browser sends {@code {"payloads": [...]}} (protobuf JSON:
+   * base64 metadata values and data) and shows the decoded payloads it gets back. Use it when
+   * payloads are encrypted and this process holds the key. The endpoint answers this server's own
+   * origin only, like every other write.
+   */
+  public void serveCodec(UnaryOperator<List<Payload>> decoder) {
+    this.codecDecoder = java.util.Objects.requireNonNull(decoder, "decoder");
+    this.settingsJson = settingsJson(options.namespace(), url() + CODEC_PATH);
+    log.info("Payload codec endpoint at {}{}/decode", url(), CODEC_PATH);
+  }
+
   /** The port actually bound. */
   public int port() {
     return http.getAddress().getPort();
@@ -169,6 +192,8 @@ public final class UiServer implements Closeable {
       }
       if (rawPath.equals("/api/v1/settings")) {
         sendJson(exchange, new ApiResponse(200, settingsJson));
+      } else if (rawPath.equals(CODEC_PATH + "/decode") && codecDecoder != null) {
+        sendJson(exchange, decode(method, exchange));
       } else if (rawPath.startsWith(Transcoder.API_PREFIX)) {
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
@@ -229,13 +254,39 @@ public final class UiServer implements Closeable {
     }
   }
 
+  private ApiResponse decode(String method, HttpExchange exchange) throws IOException {
+    if (!method.equals("POST")) {
+      return Transcoder.error(405, io.grpc.Status.Code.UNIMPLEMENTED, "the codec endpoint takes POST");
+    }
+    String body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    try {
+      Payloads.Builder request = Payloads.newBuilder();
+      JsonFormat.parser().ignoringUnknownFields().merge(body, request);
+      List<Payload> decoded = codecDecoder.apply(request.getPayloadsList());
+      return new ApiResponse(200, JsonFormat.printer().print(Payloads.newBuilder().addAllPayloads(decoded)));
+    } catch (InvalidProtocolBufferException e) {
+      return Transcoder.error(400, io.grpc.Status.Code.INVALID_ARGUMENT, "not a payloads document: " + e.getMessage());
+    } catch (RuntimeException e) {
+      log.debug("codec decode failed", e);
+      return Transcoder.error(400, io.grpc.Status.Code.INVALID_ARGUMENT, "cannot decode: " + e.getMessage());
+    }
+  }
+
   /** The UI server's own settings document (PascalCase keys, as the Go UI server writes them). */
   static String settingsJson(String namespace) {
+    return settingsJson(namespace, "");
+  }
+
+  /** The settings document, pointing the UI at {@code codecEndpoint} (empty: no codec). */
+  static String settingsJson(String namespace, String codecEndpoint) {
     JsonObject auth = new JsonObject();
     auth.addProperty("Enabled", false);
     auth.add("Options", new com.google.gson.JsonArray());
     JsonObject codec = new JsonObject();
-    codec.addProperty("Endpoint", "");
+    codec.addProperty("Endpoint", codecEndpoint);
     codec.addProperty("PassAccessToken", false);
     codec.addProperty("IncludeCredentials", false);
     JsonObject settings = new JsonObject();

@@ -46,6 +46,49 @@ public final class TemporalConnections {
     }
   }
 
+  /**
+   * Connects as {@code connection} says (TLS, API key), waiting at most {@link #CONNECT_TIMEOUT},
+   * then checks that its namespace exists.
+   *
+   * @throws IllegalArgumentException naming the setting when a certificate or key is unusable
+   * @throws TemporalUnreachableException with one line naming the setting at fault when the
+   *     address does not answer, the TLS handshake fails, the credentials are refused or the
+   *     namespace does not exist
+   */
+  public static WorkflowServiceStubs connect(ConnectionSettings connection) {
+    return connect(connection, null);
+  }
+
+  /**
+   * Like {@link #connect(ConnectionSettings)}, reporting the SDK's client metrics to {@code
+   * metricsScope} when it is not null.
+   */
+  public static WorkflowServiceStubs connect(ConnectionSettings connection, com.uber.m3.tally.Scope metricsScope) {
+    WorkflowServiceStubsOptions.Builder builder = connection.toStubsOptionsBuilder();
+    if (metricsScope != null) {
+      builder.setMetricsScope(metricsScope);
+    }
+    WorkflowServiceStubsOptions options = builder.build();
+    WorkflowServiceStubs stubs;
+    try {
+      stubs = WorkflowServiceStubs.newConnectedServiceStubs(options, CONNECT_TIMEOUT);
+    } catch (RuntimeException e) {
+      throw new TemporalUnreachableException(connection.address(), ConnectionErrors.explain(connection, e), e);
+    }
+    try {
+      ConnectionErrors.checkNamespace(stubs, connection, CONNECT_TIMEOUT);
+    } catch (RuntimeException e) {
+      stubs.shutdownNow();
+      throw e;
+    }
+    return stubs;
+  }
+
+  /** A client over {@code stubs} with the namespace and payload encryption of {@code connection}. */
+  public static WorkflowClient client(WorkflowServiceStubs stubs, ConnectionSettings connection) {
+    return WorkflowClient.newInstance(stubs, connection.toClientOptions());
+  }
+
   /** A client of {@code namespace} over {@code stubs}. */
   public static WorkflowClient client(WorkflowServiceStubs stubs, String namespace) {
     return WorkflowClient.newInstance(

@@ -13,6 +13,12 @@ public class TemporalUnreachableException extends RuntimeException {
     this.address = address;
   }
 
+  /** Temporal at {@code address} could not be used, for the reason {@code message} gives in one line. */
+  public TemporalUnreachableException(String address, String message, Throwable cause) {
+    super(firstLine(message), cause);
+    this.address = address;
+  }
+
   /** The address that could not be reached. */
   public String address() {
     return address;

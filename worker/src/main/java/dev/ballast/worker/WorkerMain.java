@@ -2,6 +2,7 @@ package dev.ballast.worker;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import dev.ballast.activities.files.DataRoots;
 import dev.ballast.worker.observe.HealthServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,14 +21,17 @@ public final class WorkerMain {
 
   public static void main(String[] args) throws InterruptedException {
     WorkerSettings settings;
+    ConnectionSettings connection;
     try {
       settings = WorkerSettings.fromEnv();
+      connection = ConnectionSettings.fromEnv();
+      DataRoots.fromEnv();
     } catch (IllegalArgumentException e) {
       log.error("Bad worker settings: {}", e.getMessage());
       System.exit(2);
       return;
     }
-    Injector injector = Guice.createInjector(new WorkerModule(settings));
+    Injector injector = Guice.createInjector(new WorkerModule(settings, connection));
     WorkerService service = injector.getInstance(WorkerService.class);
     HealthServer health;
     try {

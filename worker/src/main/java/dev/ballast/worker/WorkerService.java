@@ -54,6 +54,7 @@ public class WorkerService {
   private BallastMetrics metrics = BallastMetrics.noop();
   private Provider<AlertActivitiesImpl> alertActivities = AlertActivitiesImpl::new;
   private com.uber.m3.tally.Scope metricsScope;
+  private ConnectionSettings connectionSettings;
 
   @Inject
   public WorkerService(
@@ -86,10 +87,11 @@ public class WorkerService {
     }
     log.info("Connecting to Temporal at {} (namespace {})", settings.address(), settings.namespace());
     metricsScope = TemporalConnections.metricsScope(metrics.registry());
-    WorkflowServiceStubs connected = TemporalConnections.connect(settings.address(), metricsScope);
+    ConnectionSettings connection = connection();
+    WorkflowServiceStubs connected = TemporalConnections.connect(connection, metricsScope);
     try {
       stickyDisabled = decideSticky(connected);
-      WorkflowClient newClient = TemporalConnections.client(connected, settings.namespace());
+      WorkflowClient newClient = TemporalConnections.client(connected, connection);
       WorkerFactory newFactory =
           WorkerFactory.newInstance(
               newClient,
@@ -247,6 +249,24 @@ public class WorkerService {
   /** The metrics the service reports to. */
   public synchronized BallastMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Sets how to connect (TLS, API key, payload encryption); the address and namespace of {@link
+   * WorkerSettings} win. Without it the connection is plaintext and payloads are not encrypted.
+   */
+  @com.google.inject.Inject(optional = true)
+  public synchronized void setConnection(ConnectionSettings connection) {
+    this.connectionSettings = connection;
+  }
+
+  /** The connection settings {@link #start()} uses. */
+  public synchronized ConnectionSettings connection() {
+    ConnectionSettings base =
+        connectionSettings != null
+            ? connectionSettings
+            : ConnectionSettings.plain(settings.address(), settings.namespace());
+    return base.withAddress(settings.address()).withNamespace(settings.namespace());
   }
 
   /** The settings the service runs with. */

@@ -23,7 +23,7 @@ public class CancelCommand extends BaseCommand {
   @Override
   protected int execute() {
     try (JobConnection connection =
-        JobConnection.open(temporal.address(env()), temporal.namespace(env()), "cancel")) {
+        JobConnection.open(temporal, env(), "cancel")) {
       connection.client().newUntypedWorkflowStub(id).cancel();
       out().println("cancel requested for job " + id);
       out().flush();

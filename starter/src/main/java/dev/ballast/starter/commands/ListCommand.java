@@ -63,7 +63,7 @@ public class ListCommand extends BaseCommand {
           "unknown status '" + status + "' (expected RUNNING, COMPLETED, FAILED, CANCELED, TERMINATED or TIMED_OUT)");
     }
     try (JobConnection connection =
-        JobConnection.open(temporal.address(env()), temporal.namespace(env()), "list")) {
+        JobConnection.open(temporal, env(), "list")) {
       String namespace = temporal.namespace(env());
       List<WorkflowExecutionInfo> jobs = new ArrayList<>();
       for (WorkflowExecutionInfo info : executions(connection.stubs().blockingStub(), namespace)) {

@@ -18,7 +18,7 @@ public class PauseCommand extends BaseCommand {
   @Override
   protected int execute() {
     try (JobConnection connection =
-        JobConnection.open(temporal.address(env()), temporal.namespace(env()), "pause")) {
+        JobConnection.open(temporal, env(), "pause")) {
       connection.client().newUntypedWorkflowStub(id).signal("pause");
       out().println("paused job " + id);
       out().flush();

@@ -41,7 +41,7 @@ public class ResumeCommand extends BaseCommand {
   @Override
   protected int execute() {
     try (JobConnection connection =
-        JobConnection.open(temporal.address(env()), temporal.namespace(env()), "resume")) {
+        JobConnection.open(temporal, env(), "resume")) {
       WorkflowClient client = connection.client();
       WorkflowExecutionStatus status = client.newUntypedWorkflowStub(id).describe().getStatus();
       switch (status) {

@@ -12,6 +12,7 @@ import dev.ballast.starter.TemporalOptions;
 import dev.ballast.starter.WebUiOption;
 import dev.ballast.ui.UiOptions;
 import dev.ballast.ui.UiServer;
+import dev.ballast.worker.ConnectionSettings;
 import dev.ballast.worker.WorkerModule;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
@@ -60,7 +61,7 @@ public class RunCommand extends BaseCommand {
     String address = temporal.address(env());
     String namespace = temporal.namespace(env());
     if (address != null) {
-      try (JobConnection connection = JobConnection.open(address, namespace, "run")) {
+      try (JobConnection connection = JobConnection.open(temporal, env(), "run")) {
         Jobs.start(connection.client(), spec, job.rerun());
         out().println("started job " + spec.id() + " on " + address);
         out().flush();
@@ -87,15 +88,23 @@ public class RunCommand extends BaseCommand {
           new WorkerSettings(
               settings.address(), settings.namespace(), settings.queues(), settings.chunkSlots(),
               settings.sticky(), settings.identity(), Duration.ofSeconds(10));
-      worker = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
+      // In-process and plaintext, but payloads are still encrypted when keys are configured.
+      ConnectionSettings connection =
+          ConnectionSettings.plain(service.address(), namespace)
+              .withCodecKeys(temporal.connection(env()).codecKeys());
+      worker =
+          Guice.createInjector(new WorkerModule(settings, connection))
+              .getInstance(WorkerService.class);
       if (metricsPort != null) {
         health = HealthServer.forWorker(worker, EmbeddedTemporal.LOOPBACK, metricsPort);
         err().println("metrics on http://" + EmbeddedTemporal.LOOPBACK + ":" + health.port() + HealthServer.METRICS);
         err().flush();
       }
       worker.start();
-      ui = webUi.start(service.address(), namespace, UiOptions.LOOPBACK,
-          List.of(settings.identity()), err());
+      ui =
+          webUi.start(
+              service.address(), namespace, UiOptions.LOOPBACK, List.of(settings.identity()),
+              connection.codecKeys(), err());
       WorkflowClient client = worker.client();
       WorkerService w = worker;
       hook =

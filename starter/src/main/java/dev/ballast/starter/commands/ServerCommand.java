@@ -5,6 +5,7 @@ import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.Logging;
 import dev.ballast.starter.WebUiOption;
 import dev.ballast.ui.UiServer;
+import dev.ballast.worker.codec.CodecKeys;
 import dev.ballast.worker.GracefulShutdown;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -39,7 +40,10 @@ public class ServerCommand extends BaseCommand {
   protected int execute() throws InterruptedException {
     Logging.verbose();
     EmbeddedTemporal service = EmbeddedTemporal.start(bind, port);
-    UiServer ui = webUi.start(service.address(), "default", bind, List.of(), err());
+    UiServer ui =
+        webUi.start(
+            service.address(), "default", bind, List.of(),
+            CodecKeys.fromEnv(env()).orElse(null), err());
     out().println("Temporal (embedded) listening on " + service.address()
         + (EmbeddedTemporal.LOOPBACK.equals(bind) ? "" : " (bound to " + bind + ", unauthenticated)"));
     out().println("export TEMPORAL_ADDRESS=" + service.address() + "   # for ballast worker / start / status");

@@ -27,7 +27,7 @@ public class StartCommand extends BaseCommand {
   protected int execute() {
     JobSpec spec = job.build(cwd(), env());
     try (JobConnection connection =
-        JobConnection.open(temporal.address(env()), temporal.namespace(env()), "start")) {
+        JobConnection.open(temporal, env(), "start")) {
       Jobs.start(connection.client(), spec, job.rerun());
       out().println(spec.id());
       out().flush();

@@ -66,7 +66,7 @@ public class StatusCommand extends BaseCommand {
   @Override
   protected int execute() throws Exception {
     try (JobConnection connection =
-        JobConnection.open(temporal.address(env()), temporal.namespace(env()), "status")) {
+        JobConnection.open(temporal, env(), "status")) {
       Map<String, Object> status = status(connection, id);
       status.put("ui", uiLink(uiBase(), temporal.namespace(env()), id));
       if (json) {

@@ -24,7 +24,7 @@ public class WatchCommand extends BaseCommand {
   @Override
   protected int execute() {
     try (JobConnection connection =
-        JobConnection.open(temporal.address(env()), temporal.namespace(env()), "watch")) {
+        JobConnection.open(temporal, env(), "watch")) {
       return Jobs.follow(connection.client(), id, out(), err(), terminal());
     }
   }

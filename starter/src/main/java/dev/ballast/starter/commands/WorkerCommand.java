@@ -77,7 +77,8 @@ public class WorkerCommand extends BaseCommand {
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
     }
     Logging.verbose();
-    WorkerService service = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
+    WorkerService service = Guice.createInjector(new WorkerModule(settings, temporal.connection(env)))
+        .getInstance(WorkerService.class);
     HealthServer health = port == null ? null : HealthServer.forWorker(service, "0.0.0.0", port);
     try {
       service.start();
