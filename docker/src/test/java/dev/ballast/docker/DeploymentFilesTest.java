@@ -262,6 +262,26 @@ class DeploymentFilesTest {
   // ---- Compose stack -------------------------------------------------------------------------
 
   @Test
+  void composeRegistersEverySearchAttributeTheJobsUpsert() throws IOException {
+    String source =
+        Files.readString(repo.resolve("api/src/main/java/dev/ballast/api/JobSearchAttributes.java"));
+    java.util.regex.Matcher key =
+        java.util.regex.Pattern.compile("SearchAttributeKey\\.for(\\w+)\\(\"(\\w+)\"\\)").matcher(source);
+    String setup = String.join("\n", stringList(service("temporal-setup").get("command")));
+    String script = Files.readString(repo.resolve("scripts/register-search-attributes.sh"));
+    int found = 0;
+    while (key.find()) {
+      found++;
+      String type = key.group(1).equals("Long") ? "Int" : key.group(1);
+      assertTrue(setup.contains("--name " + key.group(2) + " --type " + type),
+          "compose registers " + key.group(2) + " as " + type);
+      assertTrue(script.contains("register " + key.group(2) + " " + type),
+          "the script registers " + key.group(2) + " as " + type);
+    }
+    assertTrue(found >= 3, "search attribute keys found in JobSearchAttributes: " + found);
+  }
+
+  @Test
   void composeIsAProductionLikeStack() {
     assertTrue(service("postgresql").containsKey("healthcheck"));
     assertTrue(service("temporal").containsKey("healthcheck"));

@@ -194,6 +194,9 @@ public final class UiServer implements Closeable {
         sendJson(exchange, new ApiResponse(200, settingsJson));
       } else if (rawPath.equals(CODEC_PATH + "/decode") && codecDecoder != null) {
         sendJson(exchange, decode(method, exchange));
+      } else if (rawPath.startsWith(CODEC_PATH + "/")) {
+        // Not the single-page app's fallback: without a codec there is no codec endpoint.
+        sendJson(exchange, Transcoder.error(404, io.grpc.Status.Code.NOT_FOUND, "no payload codec configured"));
       } else if (rawPath.startsWith(Transcoder.API_PREFIX)) {
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
