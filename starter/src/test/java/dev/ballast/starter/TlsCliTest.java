@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.embedded.EmbeddedTemporal;
 import dev.ballast.worker.ConnectionSettings;
+import dev.ballast.worker.tls.TestCertificates;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
