@@ -1,0 +1,15 @@
+package dev.ballast.activities.stage;
+
+import java.util.Map;
+
+/**
+ * What a job type is told about the chunk it processes.
+ *
+ * @param jobId the job's id
+ * @param parameters the job's parameters, completed with their defaults
+ * @param fileName the input file's name, as reported in rejects
+ * @param header the input file's first line (decoded, byte-order mark and line ending removed)
+ * @param chunkIndex the chunk's index in the job
+ */
+public record RecordContext(
+    String jobId, Map<String, Object> parameters, String fileName, String header, int chunkIndex) {}
