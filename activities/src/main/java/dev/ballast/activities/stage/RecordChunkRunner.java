@@ -113,7 +113,12 @@ public final class RecordChunkRunner {
           chunk.index(), resume.offset(), resume.line(), resume.segments(), attempt);
     }
     long redone = redoneBytes(chunksDir, chunk.index(), resume.segments(), resume.offset());
-    RecordProcessor<I, A> processor = type.processor(context);
+    RecordProcessor<I, A> processor;
+    try {
+      processor = type.processor(context);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_HEADER, e.getMessage(), e);
+    }
     Path stopMarker = layout.stopMarker();
 
     int segment = resume.segments();
