@@ -2,6 +2,7 @@ package dev.ballast.starter;
 
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.starter.spec.SpecLoader;
+import dev.ballast.starter.spec.SpecValidator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,9 @@ public class JobSpecOptions {
     }
     SpecLoader.Overrides flags =
         new SpecLoader.Overrides(id, type, inputs, output, chunkBytes, maxInFlight);
-    return Jobs.withId(SpecLoader.build(specFile == null ? null : cwd.resolve(specFile), flags, cwd));
+    JobSpec spec = Jobs.withId(SpecLoader.build(specFile == null ? null : cwd.resolve(specFile), flags, cwd));
+    // Unknown job type or parameters: a usage error before anything is started.
+    return SpecValidator.discovered().check(spec);
   }
 
   public boolean rerun() {
