@@ -80,9 +80,11 @@ public enum LoadErrors {
       case DB_DATA -> "a value does not fit its column in table " + table + " (SQLState " + state + "): " + detail;
       case DB_AUTH -> "the database refused the credentials (SQLState " + state + "): " + detail;
     };
+    // No cause: the message carries the SQLState and the server's words, and the driver's
+    // exception class would otherwise be reported as the innermost failure.
     return kind.retryable
-        ? ApplicationFailure.newFailureWithCause(message, kind.name(), e)
-        : ApplicationFailure.newNonRetryableFailureWithCause(message, kind.name(), e);
+        ? ApplicationFailure.newFailure(message, kind.name())
+        : ApplicationFailure.newNonRetryableFailure(message, kind.name());
   }
 
   private static String firstLine(SQLException e) {
