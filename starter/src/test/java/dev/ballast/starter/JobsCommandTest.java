@@ -22,6 +22,16 @@ class JobsCommandTest {
   }
 
   @Test
+  void listsOneTypeOrRejectsAnUnknownOne() {
+    Cli.Result one = Cli.run("jobs", "load");
+    assertEquals(0, one.code(), one.err());
+    assertTrue(one.out().startsWith("load - ") && !one.out().contains("wordcount"), one.out());
+    Cli.Result unknown = Cli.run("jobs", "lod");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("unknown job type 'lod' (known: load, settlement, wordcount)"), unknown.err());
+  }
+
+  @Test
   void listsThemAsJson() {
     Cli.Result r = Cli.run("jobs", "--json");
     assertEquals(0, r.code(), r.err());

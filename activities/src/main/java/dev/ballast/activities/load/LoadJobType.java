@@ -194,7 +194,7 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
               context.jobId(), segment.chunkIndex(), segment.index(), segment.start(), table);
           acc.markReplayed();
         } else {
-          upsert(c, table, layout, acc.pending());
+          upsert(c, table, layout, acc.pending(), context);
           c.commit();
           log.debug("loaded {} rows of chunk {} segment {} into {}", acc.pending().size(),
               segment.chunkIndex(), segment.index(), table);
@@ -241,7 +241,9 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
     }
   }
 
-  private static void upsert(Connection c, String table, Layout layout, List<String[]> rows) throws SQLException {
+  private static void upsert(
+      Connection c, String table, Layout layout, List<String[]> rows, RecordContext context)
+      throws SQLException {
     List<String> cols = layout.columns().stream().map(LoadJobType::quote).toList();
     List<String> updates = layout.columns().stream()
         .filter(col -> !layout.key().contains(col))
@@ -264,6 +266,7 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
         s.addBatch();
         if (++n % 1000 == 0) {
           s.executeBatch();
+          context.heartbeat();
         }
       }
       s.executeBatch();

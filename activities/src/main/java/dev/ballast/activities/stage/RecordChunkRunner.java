@@ -104,9 +104,11 @@ public final class RecordChunkRunner {
     if (Files.size(file) < chunk.end()) {
       throw inputChanged(chunk, "it is now " + Files.size(file) + " bytes, shorter than planned");
     }
-    RecordContext context =
-        new RecordContext(task.jobId(), parameters, chunk.fileName(), header, chunk.index());
     ChunkCheckpoint resume = resumePoint(ctx, chunk, chunksDir);
+    ChunkCheckpoint[] beat = {resume};
+    RecordContext context =
+        new RecordContext(
+            task.jobId(), parameters, chunk.fileName(), header, chunk.index(), () -> ctx.heartbeat(beat[0]));
     if (resume.offset() != chunk.start()) {
       log.info(
           "chunk {} resumes at offset {} (line {}, {} segments kept), attempt {}",
@@ -133,6 +135,10 @@ public final class RecordChunkRunner {
         SourceRecord<I> record = source.next();
         Cursor pos = source.position();
         if (record != null) {
+          if ((segCounts[0] & 0x3ff) == 0x3ff) {
+            // A slow processor must not let the heartbeat time out within a segment.
+            context.heartbeat();
+          }
           Outcome outcome = processor.process(record, acc);
           segCounts[0]++;
           switch (outcome.kind()) {
@@ -158,7 +164,8 @@ public final class RecordChunkRunner {
           counts = counts.plus(c);
           segment++;
           log.debug("chunk {} segment {} staged up to offset {}", chunk.index(), seg.index(), pos.offset());
-          ctx.heartbeat(new ChunkCheckpoint(pos.offset(), pos.line(), segment, counts));
+          beat[0] = new ChunkCheckpoint(pos.offset(), pos.line(), segment, counts);
+          ctx.heartbeat(beat[0]);
           segStart = pos;
           acc = type.newAccumulator(parameters);
           rejects.reset();

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Assumptions;
  * them). Without a reachable server the tests are skipped with a loud message, except under
  * {@code CI=true}, where they fail.
  */
-final class TestPostgres {
-  final String url;
-  final String user;
-  final String password;
+public final class TestPostgres {
+  public final String url;
+  public final String user;
+  public final String password;
 
   private TestPostgres(String url, String user, String password) {
     this.url = url;
@@ -26,7 +26,7 @@ final class TestPostgres {
   }
 
   /** The server, or an aborted (skipped) test, or a failed one under CI. */
-  static TestPostgres require() {
+  public static TestPostgres require() {
     String url = System.getenv("BALLAST_TEST_PG_URL");
     String problem = null;
     if (url == null || url.isBlank()) {
@@ -49,7 +49,7 @@ final class TestPostgres {
     return null;
   }
 
-  Connection connect() throws SQLException {
+  public Connection connect() throws SQLException {
     Properties p = new Properties();
     if (user != null) {
       p.setProperty("user", user);

@@ -6,6 +6,7 @@ import dev.ballast.activities.job.JobType;
 import dev.ballast.activities.job.JobTypes;
 import dev.ballast.activities.job.Parameter;
 import dev.ballast.starter.BaseCommand;
+import dev.ballast.starter.CliException;
 import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.spec.SpecValidator;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code ballast jobs}: the job types this build knows, with their parameters and defaults. */
 @Command(
@@ -28,13 +30,25 @@ public class JobsCommand extends BaseCommand {
   @Option(names = "--json", description = "Print JSON instead of text.")
   boolean json;
 
+  @Parameters(index = "0", arity = "0..1", paramLabel = "TYPE", description = "Only this job type.")
+  String only;
+
   @Override
   protected int execute() throws Exception {
     JobTypes types = SpecValidator.registered();
+    List<String> names = new ArrayList<>(types.names());
+    if (only != null) {
+      try {
+        types.get(only);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.USAGE, e.getMessage());
+      }
+      names = List.of(only);
+    }
     PrintWriter out = out();
     if (json) {
       List<Map<String, Object>> list = new ArrayList<>();
-      for (String name : types.names()) {
+      for (String name : names) {
         JobType type = types.get(name);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("name", name);
@@ -56,7 +70,7 @@ public class JobsCommand extends BaseCommand {
       out.flush();
       return ExitCodes.OK;
     }
-    for (String name : types.names()) {
+    for (String name : names) {
       JobType type = types.get(name);
       out.println(type.description().isEmpty() ? name : name + " - " + type.description());
       if (type.parameters().isEmpty()) {
