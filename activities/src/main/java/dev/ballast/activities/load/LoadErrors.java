@@ -2,7 +2,6 @@ package dev.ballast.activities.load;
 
 import io.temporal.failure.ApplicationFailure;
 import java.sql.SQLException;
-import java.sql.SQLTransientException;
 
 /**
  * The failure types of the {@code load} job, classified by SQLState. Their {@code name()} is the
@@ -31,7 +30,10 @@ public enum LoadErrors {
     return retryable;
   }
 
-  /** The class of {@code e}, from its SQLState (or its cause's); unknown states count as transient. */
+  /**
+   * The class of {@code e}, from its SQLState (or its cause's, or its next exception's); a missing
+   * or unknown state counts as transient, so that it is retried within the retry policy's limits.
+   */
   public static LoadErrors classify(SQLException e) {
     String state = sqlState(e);
     if (state == null || state.length() < 2) {
@@ -46,7 +48,7 @@ public enum LoadErrors {
       case "42" -> DB_SCHEMA;
       case "22" -> DB_DATA;
       case "28" -> DB_AUTH;
-      default -> e instanceof SQLTransientException ? DB_TRANSIENT : DB_TRANSIENT;
+      default -> DB_TRANSIENT;
     };
   }
 
