@@ -8,7 +8,9 @@ import dev.ballast.activities.stage.JobModule;
 import java.util.ServiceLoader;
 
 /**
- * Binds the built-in job types and every {@link JobModule} found with {@link ServiceLoader}. Activity implementations are built by Guice from their constructors. */
+ * Binds the built-in job types and every {@link JobModule} found with {@link ServiceLoader}.
+ * Activity implementations are built by Guice from their constructors.
+ */
 public class ActivitiesModule extends AbstractModule {
   @Override
   protected void configure() {
