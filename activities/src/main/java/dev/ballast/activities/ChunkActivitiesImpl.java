@@ -5,6 +5,8 @@ import dev.ballast.activities.files.StagingLayout;
 import dev.ballast.activities.job.JobType;
 import dev.ballast.activities.job.JobTypes;
 import dev.ballast.activities.settlement.SettlementJobType;
+import dev.ballast.activities.stage.RecordChunkRunner;
+import dev.ballast.activities.stage.RecordJobType;
 import dev.ballast.activities.settlement.SettlementRows;
 import dev.ballast.activities.settlement.StagedChunks;
 import dev.ballast.activities.settlement.StagedChunks.ChunkSummary;
@@ -94,6 +96,10 @@ public class ChunkActivitiesImpl implements ChunkActivities {
     ChunkRef chunk = task.chunk();
     dataRoots.check("input", chunk.path());
     dataRoots.check("staging directory", task.stagingDir());
+    RecordJobType<?, ?> generic = recordJob(jobTypes, task.type());
+    if (generic != null) {
+      return new RecordChunkRunner(segmentBytes).process(ctx, task, generic);
+    }
     SettlementJobType type = settlement(jobTypes, task.type());
     Map<String, BigDecimal> rates;
     try {
@@ -128,6 +134,15 @@ public class ChunkActivitiesImpl implements ChunkActivities {
   static RuntimeException overflow(ArithmeticException e) {
     return ApplicationFailure.newNonRetryableFailureWithCause(
         "a settlement total does not fit a 64-bit count of cents", "OVERFLOW", e);
+  }
+
+  /** The job type named {@code name} when it runs on the generic record engine, else null. */
+  static RecordJobType<?, ?> recordJob(JobTypes jobTypes, String name) {
+    try {
+      return jobTypes.get(name) instanceof RecordJobType<?, ?> generic ? generic : null;
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_SPEC, e.getMessage(), e);
+    }
   }
 
   /** The settlement job type named {@code name}, or a BAD_SPEC failure. */

@@ -6,6 +6,8 @@ import dev.ballast.activities.job.JobTypes;
 import dev.ballast.activities.settlement.Aggregates;
 import dev.ballast.activities.settlement.SettlementJobType;
 import dev.ballast.activities.settlement.StagedChunks;
+import dev.ballast.activities.stage.RecordJobType;
+import dev.ballast.activities.stage.RecordMerger;
 import dev.ballast.activities.settlement.StagedChunks.ChunkSummary;
 import dev.ballast.activities.settlement.StagedChunks.SegmentInfo;
 import dev.ballast.api.ErrorType;
@@ -64,6 +66,10 @@ public class MergeActivitiesImpl implements MergeActivities {
   @Override
   public MergeResult merge(MergeRequest request) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
+    RecordJobType<?, ?> generic = ChunkActivitiesImpl.recordJob(jobTypes, request.type());
+    if (generic != null) {
+      return new RecordMerger().merge(ctx, request, generic);
+    }
     SettlementJobType type = ChunkActivitiesImpl.settlement(jobTypes, request.type());
     Map<String, BigDecimal> rates;
     try {

@@ -2,6 +2,7 @@ package dev.ballast.starter;
 
 import dev.ballast.starter.commands.CancelCommand;
 import dev.ballast.starter.commands.GenerateCommand;
+import dev.ballast.starter.commands.JobsCommand;
 import dev.ballast.starter.commands.ListCommand;
 import dev.ballast.starter.commands.PauseCommand;
 import dev.ballast.starter.commands.ResumeCommand;
@@ -51,7 +52,8 @@ import picocli.CommandLine.Model.CommandSpec;
       WorkerCommand.class,
       ServerCommand.class,
       GenerateCommand.class,
-      VerifyCommand.class
+      VerifyCommand.class,
+      JobsCommand.class
     })
 public class BallastCommand implements Runnable {
   @CommandLine.Spec CommandSpec spec;

@@ -2,7 +2,10 @@ package dev.ballast.starter;
 
 import dev.ballast.api.model.Alerts;
 import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.model.PipelineSpec;
+import dev.ballast.starter.spec.PipelineSpecLoader;
 import dev.ballast.starter.spec.SpecLoader;
+import dev.ballast.starter.spec.SpecValidator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,7 +129,23 @@ public class JobSpecOptions {
     }
     SpecLoader.Overrides flags =
         new SpecLoader.Overrides(id, type, inputs, output, chunkBytes, maxInFlight);
-    return Jobs.withId(SpecLoader.build(specFile == null ? null : cwd.resolve(specFile), flags, cwd));
+    JobSpec spec = Jobs.withId(SpecLoader.build(specFile == null ? null : cwd.resolve(specFile), flags, cwd));
+    // Unknown job type or parameters: a usage error before anything is started.
+    return SpecValidator.discovered().check(spec);
+  }
+
+  /**
+   * The pipeline the spec file describes ({@code {"id", "stages": [...]}}), or null when it is an
+   * ordinary job spec. Only {@code --id} applies to a pipeline.
+   */
+  public PipelineSpec pipeline(Path cwd) {
+    if (specFile == null || !PipelineSpecLoader.isPipeline(cwd.resolve(specFile))) {
+      return null;
+    }
+    if (type != null || !inputs.isEmpty() || output != null || chunkBytes != null || maxInFlight != null) {
+      throw new CliException(ExitCodes.USAGE, "a pipeline spec takes no job flags but --id; set them in its stages");
+    }
+    return PipelineSpecLoader.load(cwd.resolve(specFile), id, SpecValidator.discovered());
   }
 
   public boolean rerun() {

@@ -4,11 +4,13 @@ import dev.ballast.activities.AlertActivitiesImpl;
 import dev.ballast.activities.ChunkActivitiesImpl;
 import dev.ballast.activities.CommitActivitiesImpl;
 import dev.ballast.activities.MergeActivitiesImpl;
+import dev.ballast.activities.PipelineActivitiesImpl;
 import dev.ballast.activities.PlanActivitiesImpl;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.workflows.CommitWorkflowImpl;
 import dev.ballast.workflows.JobWorkflowImpl;
 import dev.ballast.workflows.MergeWorkflowImpl;
+import dev.ballast.workflows.PipelineWorkflowImpl;
 import dev.ballast.workflows.PlanWorkflowImpl;
 import dev.ballast.workflows.ProcessWorkflowImpl;
 import dev.ballast.worker.observe.BallastMetrics;
@@ -156,9 +158,11 @@ public class WorkerService {
           ProcessWorkflowImpl.class,
           MergeWorkflowImpl.class,
           CommitWorkflowImpl.class);
+      worker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
       worker.registerActivitiesImplementations(
           planActivities.get(), mergeActivities.get(), commitActivities.get());
       worker.registerActivitiesImplementations(alertActivities.get());
+      worker.registerActivitiesImplementations(new PipelineActivitiesImpl());
     } else if (queue.equals(TaskQueues.CHUNKS)) {
       Worker worker =
           target.newWorker(

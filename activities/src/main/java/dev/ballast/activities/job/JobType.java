@@ -1,5 +1,6 @@
 package dev.ballast.activities.job;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,4 +25,18 @@ public interface JobType {
    * @throws IllegalArgumentException with a message naming the missing column and the file
    */
   void checkHeader(String fileName, String headerLine);
+
+  /**
+   * The parameters this job type takes, as listed by {@code ballast jobs} and checked by the
+   * starter before a job starts. Empty when the type does not declare a schema (it still checks
+   * its parameters in {@link #checkParameters}).
+   */
+  default List<Parameter> parameters() {
+    return List.of();
+  }
+
+  /** One line describing the job type, for {@code ballast jobs}. */
+  default String description() {
+    return "";
+  }
 }

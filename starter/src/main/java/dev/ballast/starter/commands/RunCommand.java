@@ -2,12 +2,14 @@ package dev.ballast.starter.commands;
 
 import com.google.inject.Guice;
 import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.model.PipelineSpec;
 import dev.ballast.embedded.EmbeddedTemporal;
 import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.JobConnection;
 import dev.ballast.starter.JobSpecOptions;
 import dev.ballast.starter.Jobs;
+import dev.ballast.starter.PipelineRunner;
 import dev.ballast.starter.TemporalOptions;
 import dev.ballast.starter.WebUiOption;
 import dev.ballast.ui.UiOptions;
@@ -57,6 +59,10 @@ public class RunCommand extends BaseCommand {
 
   @Override
   protected int execute() throws Exception {
+    PipelineSpec pipeline = job.pipeline(cwd());
+    if (pipeline != null) {
+      return new PipelineRunner(out(), err()).run(pipeline, temporal, env());
+    }
     JobSpec spec = job.build(cwd(), env());
     String address = temporal.address(env());
     String namespace = temporal.namespace(env());

@@ -1,0 +1,98 @@
+package dev.ballast.activities.load;
+
+import io.temporal.failure.ApplicationFailure;
+import java.sql.SQLException;
+
+/**
+ * The failure types of the {@code load} job, classified by SQLState. Their {@code name()} is the
+ * Temporal failure type, so a spec's retry policy can name them.
+ */
+public enum LoadErrors {
+  /** The server cannot be reached or is shutting down (08xxx, 57P0x, 53xxx), or a transaction
+   * lost a serialization conflict or a deadlock (40001, 40P01): retried. */
+  DB_TRANSIENT(true),
+  /** A row breaks a constraint of the table (23xxx): never retried. */
+  DB_CONSTRAINT(false),
+  /** The table or a column is missing, or the key is not unique in the table (42xxx): never retried. */
+  DB_SCHEMA(false),
+  /** A value does not fit its column's type (22xxx): never retried. */
+  DB_DATA(false),
+  /** The server refused the credentials (28xxx): never retried. */
+  DB_AUTH(false);
+
+  private final boolean retryable;
+
+  LoadErrors(boolean retryable) {
+    this.retryable = retryable;
+  }
+
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /**
+   * The class of {@code e}, from its SQLState (or its cause's, or its next exception's); a missing
+   * or unknown state counts as transient, so that it is retried within the retry policy's limits.
+   */
+  public static LoadErrors classify(SQLException e) {
+    String state = sqlState(e);
+    if (state == null || state.length() < 2) {
+      return DB_TRANSIENT;
+    }
+    if (state.equals("40001") || state.equals("40P01") || state.startsWith("08")
+        || state.startsWith("57P") || state.startsWith("53")) {
+      return DB_TRANSIENT;
+    }
+    return switch (state.substring(0, 2)) {
+      case "23" -> DB_CONSTRAINT;
+      case "42" -> DB_SCHEMA;
+      case "22" -> DB_DATA;
+      case "28" -> DB_AUTH;
+      default -> DB_TRANSIENT;
+    };
+  }
+
+  private static String sqlState(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        return s.getSQLState();
+      }
+      if (t instanceof SQLException s && s.getNextException() != null
+          && s.getNextException().getSQLState() != null) {
+        return s.getNextException().getSQLState();
+      }
+    }
+    return null;
+  }
+
+  /** A Temporal failure for {@code e} with a message that says what to fix. */
+  public static ApplicationFailure failure(String table, SQLException e) {
+    LoadErrors kind = classify(e);
+    String state = sqlState(e);
+    String detail = firstLine(e);
+    String message = switch (kind) {
+      case DB_TRANSIENT -> "database unavailable or transaction conflict while loading " + table
+          + " (SQLState " + state + "), will retry: " + detail;
+      case DB_CONSTRAINT -> "a row breaks a constraint of table " + table + " (SQLState " + state + "): " + detail;
+      case DB_SCHEMA -> "42P01".equals(state)
+          ? "table " + table + " does not exist; create it before loading (" + detail + ")"
+          : "42P10".equals(state)
+              ? "the key is not a primary key or unique constraint of table " + table + " (" + detail + ")"
+              : "schema problem with table " + table + " (SQLState " + state + "): " + detail;
+      case DB_DATA -> "a value does not fit its column in table " + table + " (SQLState " + state + "): " + detail;
+      case DB_AUTH -> "the database refused the credentials (SQLState " + state + "): " + detail;
+    };
+    // No cause: the message carries the SQLState and the server's words, and the driver's
+    // exception class would otherwise be reported as the innermost failure.
+    return kind.retryable
+        ? ApplicationFailure.newFailure(message, kind.name())
+        : ApplicationFailure.newNonRetryableFailure(message, kind.name());
+  }
+
+  private static String firstLine(SQLException e) {
+    SQLException shown = e.getNextException() != null ? e.getNextException() : e;
+    String m = String.valueOf(shown.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}

@@ -1,0 +1,20 @@
+package dev.ballast.activities.stage;
+
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * The partial result of some records (one staged segment of a chunk), combined into the job's
+ * result by the generic merge. {@link #mergeFrom} must be associative, with a fresh accumulator
+ * as identity: merge folds the staged segments in input order, and may regroup them.
+ *
+ * <p>It is staged with {@link #writeTo} and read back with {@link RecordJobType#readAccumulator},
+ * so it must hold results, not rows: for a large job it should stay small (totals, groups).
+ */
+public interface Accumulator<A extends Accumulator<A>> {
+  /** Adds {@code other}'s content to this one. */
+  void mergeFrom(A other);
+
+  /** Writes this accumulator's content, to be read back by {@link RecordJobType#readAccumulator}. */
+  void writeTo(DataOutput out) throws IOException;
+}

@@ -1,0 +1,341 @@
+package dev.ballast.activities.stage;
+
+import dev.ballast.activities.Failures;
+import dev.ballast.activities.files.StagingLayout;
+import dev.ballast.activities.stage.StagedRecords.ChunkSummary;
+import dev.ballast.activities.stage.StagedRecords.SegmentInfo;
+import dev.ballast.api.ErrorType;
+import dev.ballast.api.model.ChunkCheckpoint;
+import dev.ballast.api.model.ChunkRef;
+import dev.ballast.api.model.ChunkResult;
+import dev.ballast.api.model.ChunkTask;
+import dev.ballast.api.model.Counts;
+import io.temporal.activity.ActivityExecutionContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Processes one chunk of a {@link RecordJobType} job: the generic counterpart of the settlement
+ * chunk code, used by {@code ChunkActivitiesImpl} for every job type that implements the SPI.
+ *
+ * <p>Records are read from the job's {@link RecordSource} and given to its {@link
+ * RecordProcessor}; each time the source has moved {@code segmentBytes} past the segment's start,
+ * the segment is finished ({@link RecordJobType#finishSegment}), staged ({@link StagedRecords})
+ * and a {@link ChunkCheckpoint} holding the source's cursor is heartbeated. A retried attempt
+ * keeps the verified segments before its checkpoint and reopens the source at the checkpoint's
+ * cursor. Once the chunk's bytes are found to match the planned CRC-32C, a summary is written; a
+ * chunk whose summary exists and verifies is reused as is.
+ */
+public final class RecordChunkRunner {
+  private static final Logger log = LoggerFactory.getLogger(RecordChunkRunner.class);
+  private static final int MAX_HEADER_BYTES = 16 << 20;
+
+  private final int segmentBytes;
+
+  public RecordChunkRunner(int segmentBytes) {
+    if (segmentBytes < 1) {
+      throw new IllegalArgumentException("segmentBytes must be > 0");
+    }
+    this.segmentBytes = segmentBytes;
+  }
+
+  /** Processes {@code task}'s chunk with {@code type}, heartbeating on {@code ctx}. */
+  public <I, A extends Accumulator<A>> ChunkResult process(
+      ActivityExecutionContext ctx, ChunkTask task, RecordJobType<I, A> type) {
+    ChunkRef chunk = task.chunk();
+    int attempt = ctx.getInfo().getAttempt();
+    Map<String, Object> parameters;
+    try {
+      parameters = type.resolve(task.parameters());
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_SPEC, e.getMessage(), e);
+    }
+    String paramsHash = StagedRecords.parametersSha256(parameters);
+    StagingLayout layout = StagingLayout.ofStagingDir(Path.of(task.stagingDir()));
+    Path chunksDir = layout.chunksDir();
+    try {
+      ChunkSummary existing = StagedRecords.readSummary(chunksDir, chunk.index());
+      if (StagedRecords.matches(existing, chunk, type.name(), paramsHash)
+          && segmentsVerify(chunksDir, existing)) {
+        log.info("chunk {} already staged ({} rows), reusing it", chunk.index(), existing.counts().rows());
+        return new ChunkResult(chunk.index(), existing.counts(), attempt, chunk.start(), 0, true);
+      }
+      return run(ctx, attempt, task, type, parameters, paramsHash, layout);
+    } catch (IOException e) {
+      throw Failures.of(ErrorType.IO, "chunk " + chunk.index() + " of " + chunk.fileName() + ": " + e, e);
+    } catch (UncheckedIOException e) {
+      throw Failures.of(
+          ErrorType.IO, "chunk " + chunk.index() + " of " + chunk.fileName() + ": " + e.getCause(), e);
+    }
+  }
+
+  private <I, A extends Accumulator<A>> ChunkResult run(
+      ActivityExecutionContext ctx, int attempt, ChunkTask task, RecordJobType<I, A> type,
+      Map<String, Object> parameters, String paramsHash, StagingLayout layout) throws IOException {
+    ChunkRef chunk = task.chunk();
+    Path file = Path.of(chunk.path());
+    Path chunksDir = layout.chunksDir();
+    String header;
+    try {
+      header = readHeader(file);
+    } catch (NoSuchFileException e) {
+      throw inputChanged(chunk, "it no longer exists");
+    }
+    try {
+      type.checkHeader(chunk.fileName(), header);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_HEADER, e.getMessage(), e);
+    }
+    if (Files.size(file) < chunk.end()) {
+      throw inputChanged(chunk, "it is now " + Files.size(file) + " bytes, shorter than planned");
+    }
+    ChunkCheckpoint resume = resumePoint(ctx, chunk, chunksDir);
+    ChunkCheckpoint[] beat = {resume};
+    RecordContext context =
+        new RecordContext(
+            task.jobId(), parameters, chunk.fileName(), header, chunk.index(), () -> ctx.heartbeat(beat[0]));
+    if (resume.offset() != chunk.start()) {
+      log.info(
+          "chunk {} resumes at offset {} (line {}, {} segments kept), attempt {}",
+          chunk.index(), resume.offset(), resume.line(), resume.segments(), attempt);
+    }
+    long redone = redoneBytes(chunksDir, chunk.index(), resume.segments(), resume.offset());
+    RecordProcessor<I, A> processor;
+    try {
+      processor = type.processor(context);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_HEADER, e.getMessage(), e);
+    }
+    Path stopMarker = layout.stopMarker();
+
+    int segment = resume.segments();
+    Counts counts = resume.counts();
+    try (RecordSource<I> source =
+        type.open(file, new Cursor(resume.offset(), resume.line()), chunk.end(), context)) {
+      Cursor segStart = source.position();
+      A acc = type.newAccumulator(parameters);
+      ByteArrayOutputStream rejects = new ByteArrayOutputStream();
+      long[] segCounts = new long[4];
+      while (true) {
+        SourceRecord<I> record = source.next();
+        Cursor pos = source.position();
+        if (record != null) {
+          if ((segCounts[0] & 0x3ff) == 0x3ff) {
+            // A slow processor must not let the heartbeat time out within a segment.
+            context.heartbeat();
+          }
+          Outcome outcome = processor.process(record, acc);
+          segCounts[0]++;
+          switch (outcome.kind()) {
+            case ACCEPT -> segCounts[1]++;
+            case SKIP -> segCounts[2]++;
+            case REJECT -> {
+              segCounts[3]++;
+              rejects.write(StagedRecords.rejectLine(chunk.fileName(), record.line(), outcome.reason(), record.raw()));
+            }
+          }
+        }
+        boolean last = record == null;
+        if ((last && pos.offset() > segStart.offset()) || pos.offset() - segStart.offset() >= segmentBytes) {
+          if (Files.exists(stopMarker)) {
+            throw Failures.of(
+                ErrorType.CANCELLED,
+                "chunk " + chunk.index() + " stopped at offset " + segStart.offset() + ": the job was cancelled");
+          }
+          Segment seg = new Segment(chunk.index(), segment, segStart.offset(), pos.offset());
+          A staged = finish(type, context, seg, acc);
+          Counts c = new Counts(segCounts[0], segCounts[1], segCounts[2], segCounts[3]);
+          StagedRecords.writeSegment(chunksDir, seg, segStart.line(), pos.line(), c, rejects.toByteArray(), staged);
+          counts = counts.plus(c);
+          segment++;
+          log.debug("chunk {} segment {} staged up to offset {}", chunk.index(), seg.index(), pos.offset());
+          beat[0] = new ChunkCheckpoint(pos.offset(), pos.line(), segment, counts);
+          ctx.heartbeat(beat[0]);
+          segStart = pos;
+          acc = type.newAccumulator(parameters);
+          rejects.reset();
+          Arrays.fill(segCounts, 0);
+        }
+        if (last) {
+          break;
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_HEADER, chunk.fileName() + ": " + e.getMessage(), e);
+    }
+
+    String actual = crc32c(file, chunk);
+    if (!actual.equalsIgnoreCase(chunk.crc32c())) {
+      throw inputChanged(
+          chunk, "its bytes " + chunk.start() + ".." + chunk.end() + " have CRC-32C " + actual
+              + ", planned " + chunk.crc32c());
+    }
+    List<SegmentInfo> infos = new ArrayList<>(segment);
+    Counts total = Counts.ZERO;
+    long expect = chunk.start();
+    for (int s = 0; s < segment; s++) {
+      SegmentInfo info = StagedRecords.verifySegment(chunksDir, chunk.index(), s);
+      if (info == null || info.start() != expect) {
+        throw Failures.of(
+            ErrorType.STAGED_RESULT_CORRUPT,
+            "staged segment " + s + " of chunk " + chunk.index() + " vanished or is corrupt");
+      }
+      expect = info.end();
+      infos.add(info);
+      total = total.plus(info.counts());
+    }
+    if (!total.equals(counts) || (segment > 0 && expect != chunk.end())) {
+      throw Failures.of(
+          ErrorType.STAGED_RESULT_CORRUPT,
+          "staged segments of chunk " + chunk.index() + " hold " + total + ", expected " + counts);
+    }
+    StagedRecords.writeSummary(
+        chunksDir,
+        new ChunkSummary(
+            1, type.name(), chunk.index(), chunk.fileName(), chunk.start(), chunk.end(),
+            chunk.firstLine(), actual, paramsHash, counts, infos));
+    log.info(
+        "chunk {} of {} done: {} rows, {} accepted, {} skipped, {} rejected",
+        chunk.index(), chunk.fileName(), counts.rows(), counts.accepted(), counts.pending(), counts.rejected());
+    return new ChunkResult(chunk.index(), counts, attempt, resume.offset(), redone, false);
+  }
+
+  private static <A extends Accumulator<A>> A finish(
+      RecordJobType<?, A> type, RecordContext context, Segment seg, A acc) throws IOException {
+    try {
+      return type.finishSegment(context, seg, acc);
+    } catch (RuntimeException | IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("segment " + seg.index() + " of chunk " + seg.chunkIndex() + ": " + e, e);
+    }
+  }
+
+  /** The heartbeated checkpoint when its segments all verify and chain, else the chunk's start. */
+  private static ChunkCheckpoint resumePoint(ActivityExecutionContext ctx, ChunkRef chunk, Path chunksDir)
+      throws IOException {
+    ChunkCheckpoint fresh = new ChunkCheckpoint(chunk.start(), chunk.firstLine(), 0, Counts.ZERO);
+    ChunkCheckpoint cp = ctx.getHeartbeatDetails(ChunkCheckpoint.class).orElse(null);
+    if (cp == null || cp.segments() <= 0 || cp.counts() == null
+        || cp.offset() <= chunk.start() || cp.offset() > chunk.end()) {
+      return fresh;
+    }
+    long expectStart = chunk.start();
+    long expectLine = chunk.firstLine();
+    Counts sum = Counts.ZERO;
+    for (int s = 0; s < cp.segments(); s++) {
+      SegmentInfo info = StagedRecords.verifySegment(chunksDir, chunk.index(), s);
+      if (info == null || info.start() != expectStart || info.firstLine() != expectLine) {
+        log.warn("chunk {}: staged segment {} is missing or does not verify; restarting the chunk", chunk.index(), s);
+        return fresh;
+      }
+      expectStart = info.end();
+      expectLine = info.nextLine();
+      sum = sum.plus(info.counts());
+    }
+    if (expectStart != cp.offset() || expectLine != cp.line() || !sum.equals(cp.counts())) {
+      log.warn("chunk {}: staged segments do not match checkpoint {}; restarting", chunk.index(), cp);
+      return fresh;
+    }
+    return cp;
+  }
+
+  private static long redoneBytes(Path chunksDir, int chunk, int segment, long pos) throws IOException {
+    long end = pos;
+    for (int s = segment; ; s++) {
+      SegmentInfo info = StagedRecords.verifySegment(chunksDir, chunk, s);
+      if (info == null || info.start() != end) {
+        return end - pos;
+      }
+      end = info.end();
+    }
+  }
+
+  static boolean segmentsVerify(Path chunksDir, ChunkSummary summary) throws IOException {
+    long expect = summary.start();
+    Counts sum = Counts.ZERO;
+    for (SegmentInfo s : summary.segments()) {
+      SegmentInfo now = StagedRecords.verifySegment(chunksDir, summary.index(), s.index());
+      if (now == null || !now.equals(s) || s.start() != expect) {
+        return false;
+      }
+      expect = s.end();
+      sum = sum.plus(s.counts());
+    }
+    return (summary.segments().isEmpty() || expect == summary.end()) && sum.equals(summary.counts());
+  }
+
+  private static String crc32c(Path file, ChunkRef chunk) throws IOException {
+    CRC32C crc = new CRC32C();
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.allocate(64 << 10);
+      long pos = chunk.start();
+      while (pos < chunk.end()) {
+        buf.clear().limit((int) Math.min(buf.capacity(), chunk.end() - pos));
+        int n = in.read(buf, pos);
+        if (n < 0) {
+          throw inputChanged(chunk, "it ends at offset " + pos);
+        }
+        crc.update(buf.array(), 0, n);
+        pos += n;
+      }
+    }
+    return String.format("%08x", crc.getValue());
+  }
+
+  private static RuntimeException inputChanged(ChunkRef chunk, String why) {
+    return Failures.of(
+        ErrorType.INPUT_CHANGED,
+        "input " + chunk.fileName() + " changed since it was planned: " + why + " (chunk "
+            + chunk.index() + ", " + chunk.path() + ")");
+  }
+
+  /** Line 1 of {@code file}: decoded, byte-order mark and line ending removed. */
+  public static String readHeader(Path file) throws IOException {
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      byte[] buf = new byte[8192];
+      int len = 0;
+      while (true) {
+        if (len == buf.length) {
+          if (buf.length >= MAX_HEADER_BYTES) {
+            throw new IllegalArgumentException("header line longer than " + MAX_HEADER_BYTES + " bytes");
+          }
+          buf = Arrays.copyOf(buf, buf.length * 2);
+        }
+        int n = in.read(ByteBuffer.wrap(buf, len, buf.length - len), len);
+        if (n <= 0) {
+          break;
+        }
+        int lf = -1;
+        for (int i = len; i < len + n; i++) {
+          if (buf[i] == '\n') {
+            lf = i;
+            break;
+          }
+        }
+        len += n;
+        if (lf >= 0) {
+          len = lf > 0 && buf[lf - 1] == '\r' ? lf - 1 : lf;
+          break;
+        }
+      }
+      int from = len >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF ? 3 : 0;
+      return new String(buf, from, len - from, StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.ballast.activities.stage;
+
+import dev.ballast.activities.job.JobType;
+import dev.ballast.activities.job.Parameters;
+import java.io.DataInput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job type run by the generic engine: the chunk and merge activities give it chunking, segment
+ * checkpoints with heartbeats, retries that resume where they stopped, {@code rejects.jsonl}, the
+ * manifest and progress for free. A job type supplies only:
+ *
+ * <ol>
+ *   <li>a {@link RecordSource} over a byte range of an input file ({@link CsvSource} for CSV);
+ *   <li>a {@link RecordProcessor} that accepts, rejects or skips each record;
+ *   <li>an {@link Accumulator} holding what accepted records add up to, staged per segment and
+ *       merged associatively;
+ *   <li>the outputs written from the job's total accumulator.
+ * </ol>
+ *
+ * <p>Register it in a Guice module that adds it to the {@code Set<JobType>} multibinder (see
+ * {@link JobModule}); docs/write-your-own-job.md walks through a complete example.
+ *
+ * @param <I> the record type
+ * @param <A> the accumulator type
+ */
+public interface RecordJobType<I, A extends Accumulator<A>> extends JobType {
+  /** Opens a source reading {@code file} from {@code from} up to byte offset {@code end}. */
+  RecordSource<I> open(Path file, Cursor from, long end, RecordContext context) throws IOException;
+
+  /** The processor for one chunk (the context names its file and header). */
+  RecordProcessor<I, A> processor(RecordContext context);
+
+  /** A fresh, empty accumulator: the identity of {@link Accumulator#mergeFrom}. */
+  A newAccumulator(Map<String, Object> parameters);
+
+  /** Reads an accumulator written by {@link Accumulator#writeTo}. */
+  A readAccumulator(DataInput in, Map<String, Object> parameters) throws IOException;
+
+  /**
+   * Called once per segment after its records were processed and before it is staged: the place
+   * for an idempotent side effect such as writing the segment's rows to a database. A segment may
+   * be processed again after a crash (same chunk, same start), so this must be safe to repeat.
+   * Returns what is staged; by default {@code segment} itself.
+   */
+  default A finishSegment(RecordContext context, Segment segment, A accumulated) throws Exception {
+    return accumulated;
+  }
+
+  /** The names of the job's outputs, published beside {@code rejects.jsonl}. */
+  List<String> outputNames();
+
+  /** Writes output {@code name} from the job's total. */
+  void writeOutput(String name, A total, Map<String, Object> parameters, OutputStream out)
+      throws IOException;
+
+  /**
+   * Checks the parameters against {@link #parameters()}. Override to check values too, keeping
+   * the call to this default.
+   */
+  @Override
+  default void checkParameters(Map<String, Object> parameters) {
+    Parameters.check(name(), parameters(), parameters);
+  }
+
+  /** The parameters with their defaults; what the processor and outputs see. */
+  default Map<String, Object> resolve(Map<String, Object> parameters) {
+    return Parameters.check(name(), parameters(), parameters);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.ballast.activities.stage;
+
+import dev.ballast.activities.Failures;
+import dev.ballast.activities.files.AtomicFiles;
+import dev.ballast.activities.files.StagingLayout;
+import dev.ballast.activities.stage.StagedRecords.ChunkSummary;
+import dev.ballast.activities.stage.StagedRecords.SegmentFile;
+import dev.ballast.activities.stage.StagedRecords.SegmentInfo;
+import dev.ballast.api.ErrorType;
+import dev.ballast.api.model.ChunkRef;
+import dev.ballast.api.model.Counts;
+import dev.ballast.api.model.MergeRequest;
+import dev.ballast.api.model.MergeResult;
+import dev.ballast.api.model.OutputFile;
+import io.temporal.activity.ActivityExecutionContext;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The generic merge of a {@link RecordJobType} job: folds every staged segment's accumulator in
+ * input order with {@link Accumulator#mergeFrom}, checks the counts, writes the job's outputs and
+ * {@code rejects.jsonl} (the segments' rejects concatenated in input order) atomically into the
+ * staging area's {@code out/} directory. Every staged file must match its recorded size and
+ * SHA-256, else {@code STAGED_RESULT_CORRUPT}.
+ */
+public final class RecordMerger {
+  /** Name of the merged rejects. */
+  public static final String REJECTS_JSONL = "rejects.jsonl";
+
+  private static final Logger log = LoggerFactory.getLogger(RecordMerger.class);
+
+  /** Merges the request's chunks; heartbeats once per chunk when {@code ctx} is not null. */
+  public <I, A extends Accumulator<A>> MergeResult merge(
+      ActivityExecutionContext ctx, MergeRequest request, RecordJobType<I, A> type) {
+    Map<String, Object> parameters;
+    try {
+      parameters = type.resolve(request.parameters());
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_SPEC, e.getMessage(), e);
+    }
+    String paramsHash = StagedRecords.parametersSha256(parameters);
+    StagingLayout layout = StagingLayout.ofStagingDir(Path.of(request.stagingDir()));
+    Path chunksDir = layout.chunksDir();
+    try {
+      A total = type.newAccumulator(parameters);
+      Counts counts = Counts.ZERO;
+      List<ChunkSummary> summaries = new ArrayList<>(request.chunks().size());
+      for (ChunkRef ref : request.chunks()) {
+        ChunkSummary s = StagedRecords.readSummary(chunksDir, ref.index());
+        if (!StagedRecords.matches(s, ref, type.name(), paramsHash)) {
+          throw corrupt("chunk " + ref.index() + " has no valid staged summary");
+        }
+        for (SegmentInfo seg : s.segments()) {
+          byte[] acc = readStaged(StagedRecords.accFile(chunksDir, ref.index(), seg.index()));
+          if (acc.length != seg.accBytes() || !StagedRecords.sha256(acc).equals(seg.accSha256())) {
+            throw corrupt("staged segment " + seg.index() + " of chunk " + ref.index() + " is corrupt");
+          }
+          SegmentFile file = StagedRecords.parse(acc);
+          A part = type.readAccumulator(
+              new DataInputStream(new ByteArrayInputStream(file.accumulator())), parameters);
+          total.mergeFrom(part);
+        }
+        counts = counts.plus(s.counts());
+        summaries.add(s);
+        if (ctx != null) {
+          ctx.heartbeat(ref.index());
+        }
+      }
+      if (request.counts() != null && !request.counts().equals(counts)) {
+        throw corrupt("staged results hold " + counts + " but the process stage reported " + request.counts());
+      }
+      Path out = layout.outDir();
+      List<OutputFile> outputs = new ArrayList<>();
+      for (String name : type.outputNames()) {
+        A result = total;
+        outputs.add(write(out, name, stream -> type.writeOutput(name, result, parameters, stream)));
+      }
+      outputs.add(write(out, REJECTS_JSONL, stream -> copyRejects(chunksDir, summaries, stream)));
+      log.info(
+          "merged {} chunks of {} job {}: {} rows ({} accepted, {} skipped, {} rejected)",
+          summaries.size(), type.name(), request.jobId(), counts.rows(), counts.accepted(),
+          counts.pending(), counts.rejected());
+      return new MergeResult(List.copyOf(outputs), counts);
+    } catch (IOException e) {
+      throw Failures.of(ErrorType.IO, "merge of job " + request.jobId() + ": " + e, e);
+    } catch (UncheckedIOException e) {
+      throw Failures.of(ErrorType.IO, "merge of job " + request.jobId() + ": " + e.getCause(), e);
+    }
+  }
+
+  private static void copyRejects(Path chunksDir, List<ChunkSummary> summaries, OutputStream stream)
+      throws IOException {
+    for (ChunkSummary s : summaries) {
+      for (SegmentInfo seg : s.segments()) {
+        byte[] rejects = readStaged(StagedRecords.rejectsFile(chunksDir, s.index(), seg.index()));
+        if (rejects.length != seg.rejectsBytes() || !StagedRecords.sha256(rejects).equals(seg.rejectsSha256())) {
+          throw corrupt("staged rejects of segment " + seg.index() + " of chunk " + s.index() + " are corrupt");
+        }
+        stream.write(rejects);
+      }
+    }
+  }
+
+  private static byte[] readStaged(Path file) throws IOException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw corrupt("staged file " + file.getFileName() + " is missing");
+    }
+  }
+
+  private static RuntimeException corrupt(String message) {
+    return Failures.of(ErrorType.STAGED_RESULT_CORRUPT, message);
+  }
+
+  /** Writes {@code dir/name} atomically, hashing and counting it on the way. */
+  private static OutputFile write(Path dir, String name, AtomicFiles.Content content) throws IOException {
+    MessageDigest sha = StagedRecords.newSha256();
+    long[] bytes = new long[1];
+    AtomicFiles.write(
+        dir.resolve(name),
+        stream -> {
+          sha.reset();
+          bytes[0] = 0;
+          DigestOutputStream hashing = new DigestOutputStream(stream, sha);
+          OutputStream counting =
+              new FilterOutputStream(hashing) {
+                @Override
+                public void write(int b) throws IOException {
+                  hashing.write(b);
+                  bytes[0]++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                  hashing.write(b, off, len);
+                  bytes[0] += len;
+                }
+              };
+          content.writeTo(counting);
+          counting.flush();
+        });
+    return new OutputFile(name, bytes[0], HexFormat.of().formatHex(sha.digest()));
+  }
+}

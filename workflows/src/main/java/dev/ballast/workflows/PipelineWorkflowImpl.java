@@ -1,0 +1,117 @@
+package dev.ballast.workflows;
+
+import dev.ballast.api.TaskQueues;
+import dev.ballast.api.activity.PipelineActivities;
+import dev.ballast.api.model.JobResult;
+import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.model.OutputFile;
+import dev.ballast.api.model.PipelineResult;
+import dev.ballast.api.model.PipelineSpec;
+import dev.ballast.api.model.PublishedQuery;
+import dev.ballast.api.workflow.JobWorkflow;
+import dev.ballast.api.workflow.PipelineWorkflow;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Workflow;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * Runs a pipeline's stages in order, each as a child {@link JobWorkflow} whose id is {@link
+ * PipelineWorkflow#stageJobId}. Before a stage it asks whether that stage's job already published
+ * an intact result (a pipeline started again after a failure): if so the stage is skipped and its
+ * published files feed the next stage, so the pipeline resumes at the stage that failed, and that
+ * stage's job itself resumes from its staged chunks.
+ */
+public class PipelineWorkflowImpl implements PipelineWorkflow {
+  private static final Logger log = Workflow.getLogger(PipelineWorkflowImpl.class);
+
+  /** Files a stage publishes that never feed the next stage. */
+  private static final List<String> NOT_FORWARDED = List.of("rejects.jsonl", "manifest.json");
+
+  /**
+   * Reading a manifest back re-hashes the stage's outputs: minutes for large files, so a long
+   * start-to-close; a few retries for a transient file system error.
+   */
+  private final PipelineActivities activities =
+      Workflow.newActivityStub(
+          PipelineActivities.class,
+          ActivityOptions.newBuilder()
+              .setTaskQueue(TaskQueues.JOBS)
+              .setStartToCloseTimeout(Duration.ofMinutes(30))
+              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
+              .build());
+
+  private String current;
+
+  @Override
+  public PipelineResult run(PipelineSpec spec) {
+    if (spec.stages() == null || spec.stages().isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure("pipeline " + spec.id() + " has no stages", "BAD_SPEC");
+    }
+    List<JobResult> results = new ArrayList<>();
+    List<Integer> skipped = new ArrayList<>();
+    JobResult previous = null;
+    for (int i = 0; i < spec.stages().size(); i++) {
+      JobSpec stage = spec.stages().get(i);
+      String jobId = PipelineWorkflow.stageJobId(spec.id(), i, stage.type());
+      stage = stage.withId(jobId);
+      if (previous != null && (stage.inputs() == null || stage.inputs().isEmpty())) {
+        stage = withInputs(stage, forwarded(previous));
+      }
+      current = jobId;
+      JobResult done = activities.published(new PublishedQuery(stage.output(), jobId));
+      if (done != null) {
+        log.info("stage {} ({}) already published an intact result in {}; skipping it", i + 1, jobId, stage.output());
+        skipped.add(i);
+        previous = done;
+      } else {
+        JobWorkflow job =
+            Workflow.newChildWorkflowStub(
+                JobWorkflow.class,
+                ChildWorkflowOptions.newBuilder()
+                    .setWorkflowId(jobId)
+                    .setTaskQueue(TaskQueues.JOBS)
+                    // A stage that failed in an earlier run starts again and resumes its chunks.
+                    .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                    .setStaticSummary("stage " + (i + 1) + " of pipeline " + spec.id() + ": " + stage.type())
+                    .build());
+        previous = job.run(stage);
+      }
+      results.add(previous);
+    }
+    current = null;
+    return new PipelineResult(spec.id(), List.copyOf(results), List.copyOf(skipped));
+  }
+
+  @Override
+  public String currentJob() {
+    return current;
+  }
+
+  private static List<String> forwarded(JobResult result) {
+    List<String> inputs = new ArrayList<>();
+    for (OutputFile f : result.files()) {
+      if (!NOT_FORWARDED.contains(f.name())) {
+        inputs.add(Paths.get(result.outputDir(), f.name()).toString());
+      }
+    }
+    if (inputs.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "stage job " + result.jobId() + " published no file for the next stage", "BAD_SPEC");
+    }
+    return inputs;
+  }
+
+  private static JobSpec withInputs(JobSpec s, List<String> inputs) {
+    return new JobSpec(
+        s.id(), s.type(), inputs, s.output(), s.parameters(), s.chunkBytes(), s.maxInFlight(),
+        s.tolerance(), s.policies(), s.keepBackups(), s.historyEventLimit());
+  }
+}
