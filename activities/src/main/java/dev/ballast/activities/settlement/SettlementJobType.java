@@ -1,6 +1,7 @@
 package dev.ballast.activities.settlement;
 
 import dev.ballast.activities.job.JobType;
+import dev.ballast.activities.job.Parameter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -53,6 +54,22 @@ public class SettlementJobType implements JobType {
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "per-merchant, per-day settlement totals in US cents from transaction CSV files,"
+        + " with a rejects file";
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.of(
+        Parameter.optional(
+            "rates",
+            Parameter.Type.MAP,
+            DEFAULT_RATES,
+            "USD per unit of each accepted currency; replaces the default table"));
   }
 
   @Override

