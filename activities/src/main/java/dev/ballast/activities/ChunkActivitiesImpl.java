@@ -4,6 +4,8 @@ import dev.ballast.activities.files.DataRoots;
 import dev.ballast.activities.files.StagingLayout;
 import dev.ballast.activities.job.JobType;
 import dev.ballast.activities.job.JobTypes;
+import dev.ballast.activities.plan.FileScanner;
+import dev.ballast.activities.plan.Planner;
 import dev.ballast.activities.settlement.SettlementJobType;
 import dev.ballast.activities.stage.RecordChunkRunner;
 import dev.ballast.activities.stage.RecordJobType;
@@ -27,7 +29,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -63,7 +64,6 @@ public class ChunkActivitiesImpl implements ChunkActivities {
 
   private static final Logger log = LoggerFactory.getLogger(ChunkActivitiesImpl.class);
   private static final int READ_STEP = 64 << 10;
-  private static final int MAX_HEADER_BYTES = 16 << 20;
 
   private final JobTypes jobTypes;
   private final int segmentBytes;
@@ -175,7 +175,7 @@ public class ChunkActivitiesImpl implements ChunkActivities {
       }
       SettlementJobType.Columns columns;
       try {
-        columns = type.columns(chunk.fileName(), readHeader(in));
+        columns = type.columns(chunk.fileName(), headerOf(chunk));
       } catch (IllegalArgumentException e) {
         throw Failures.of(ErrorType.BAD_HEADER, e.getMessage(), e);
       }
@@ -291,6 +291,15 @@ public class ChunkActivitiesImpl implements ChunkActivities {
     }
   }
 
+  /** Line 1 of the chunk's file (the plan checked it exists and fits {@link Planner#MAX_HEADER_BYTES}). */
+  private static String headerOf(ChunkRef chunk) throws IOException {
+    String header = FileScanner.readHeaderLine(Path.of(chunk.path()), Planner.MAX_HEADER_BYTES);
+    if (header == null) {
+      throw new IllegalArgumentException("input " + chunk.fileName() + " is now empty");
+    }
+    return header;
+  }
+
   private static RuntimeException inputChanged(ChunkRef chunk, String why) {
     return Failures.of(
         ErrorType.INPUT_CHANGED,
@@ -371,40 +380,6 @@ public class ChunkActivitiesImpl implements ChunkActivities {
       sum = sum.plus(s.counts());
     }
     return expect == summary.end() && sum.equals(summary.counts());
-  }
-
-  /** Reads line 1 of the input: decoded, BOM and line ending removed. */
-  private static String readHeader(FileChannel in) throws IOException {
-    byte[] buf = new byte[8192];
-    int len = 0;
-    long pos = 0;
-    while (true) {
-      if (len == buf.length) {
-        if (buf.length >= MAX_HEADER_BYTES) {
-          throw new IllegalArgumentException("header line longer than " + MAX_HEADER_BYTES + " bytes");
-        }
-        buf = Arrays.copyOf(buf, buf.length * 2);
-      }
-      int n = in.read(ByteBuffer.wrap(buf, len, buf.length - len), pos);
-      if (n <= 0) {
-        break;
-      }
-      int lf = -1;
-      for (int i = len; i < len + n; i++) {
-        if (buf[i] == '\n') {
-          lf = i;
-          break;
-        }
-      }
-      len += n;
-      pos += n;
-      if (lf >= 0) {
-        len = lf > 0 && buf[lf - 1] == '\r' ? lf - 1 : lf;
-        break;
-      }
-    }
-    int from = len >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF ? 3 : 0;
-    return new String(buf, from, len - from, StandardCharsets.UTF_8);
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.ballast.activities.stage;
 
 import dev.ballast.activities.Failures;
 import dev.ballast.activities.files.StagingLayout;
+import dev.ballast.activities.plan.FileScanner;
+import dev.ballast.activities.plan.Planner;
 import dev.ballast.activities.stage.StagedRecords.ChunkSummary;
 import dev.ballast.activities.stage.StagedRecords.SegmentInfo;
 import dev.ballast.api.ErrorType;
@@ -16,7 +18,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RecordChunkRunner {
   private static final Logger log = LoggerFactory.getLogger(RecordChunkRunner.class);
-  private static final int MAX_HEADER_BYTES = 16 << 20;
 
   private final int segmentBytes;
 
@@ -307,35 +307,10 @@ public final class RecordChunkRunner {
 
   /** Line 1 of {@code file}: decoded, byte-order mark and line ending removed. */
   public static String readHeader(Path file) throws IOException {
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      byte[] buf = new byte[8192];
-      int len = 0;
-      while (true) {
-        if (len == buf.length) {
-          if (buf.length >= MAX_HEADER_BYTES) {
-            throw new IllegalArgumentException("header line longer than " + MAX_HEADER_BYTES + " bytes");
-          }
-          buf = Arrays.copyOf(buf, buf.length * 2);
-        }
-        int n = in.read(ByteBuffer.wrap(buf, len, buf.length - len), len);
-        if (n <= 0) {
-          break;
-        }
-        int lf = -1;
-        for (int i = len; i < len + n; i++) {
-          if (buf[i] == '\n') {
-            lf = i;
-            break;
-          }
-        }
-        len += n;
-        if (lf >= 0) {
-          len = lf > 0 && buf[lf - 1] == '\r' ? lf - 1 : lf;
-          break;
-        }
-      }
-      int from = len >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF ? 3 : 0;
-      return new String(buf, from, len - from, StandardCharsets.UTF_8);
+    String header = FileScanner.readHeaderLine(file, Planner.MAX_HEADER_BYTES);
+    if (header == null) {
+      throw new IllegalArgumentException("input " + file.getFileName() + " is now empty");
     }
+    return header;
   }
 }
