@@ -6,6 +6,7 @@ import dev.ballast.activities.job.JobType;
 import dev.ballast.activities.job.JobTypes;
 import dev.ballast.activities.plan.FileScanner;
 import dev.ballast.activities.plan.Planner;
+import dev.ballast.activities.stage.SegmentChain;
 import dev.ballast.activities.settlement.SettlementJobType;
 import dev.ballast.activities.stage.RecordChunkRunner;
 import dev.ballast.activities.stage.RecordJobType;
@@ -180,12 +181,13 @@ public class ChunkActivitiesImpl implements ChunkActivities {
         throw Failures.of(ErrorType.BAD_HEADER, e.getMessage(), e);
       }
 
-      ChunkCheckpoint resume = resumePoint(ctx, chunk, chunksDir);
+      SegmentChain.Verifier stagedSegment = s -> StagedChunks.verifySegment(chunksDir, chunk.index(), s);
+      ChunkCheckpoint resume = SegmentChain.resumePoint(ctx, chunk, stagedSegment);
       long pos = resume.offset();
       long line = resume.line();
       int segment = resume.segments();
       Counts counts = resume.counts();
-      long redone = redoneBytes(chunksDir, chunk.index(), segment, pos);
+      long redone = SegmentChain.redoneBytes(stagedSegment, segment, pos);
       if (pos != chunk.start()) {
         log.info(
             "chunk {} resumes at offset {} (line {}, {} segments kept), attempt {}",
@@ -305,55 +307,6 @@ public class ChunkActivitiesImpl implements ChunkActivities {
         ErrorType.INPUT_CHANGED,
         "input " + chunk.fileName() + " changed since it was planned: " + why + " (chunk "
             + chunk.index() + ", " + chunk.path() + ")");
-  }
-
-  /**
-   * Where to start: the heartbeated checkpoint when its segments are all still staged, chain from
-   * the chunk's start to the checkpoint and add up to its counts; else the chunk's start.
-   */
-  private static ChunkCheckpoint resumePoint(
-      ActivityExecutionContext ctx, ChunkRef chunk, Path chunksDir) throws IOException {
-    ChunkCheckpoint fresh = new ChunkCheckpoint(chunk.start(), chunk.firstLine(), 0, Counts.ZERO);
-    ChunkCheckpoint cp = ctx.getHeartbeatDetails(ChunkCheckpoint.class).orElse(null);
-    if (cp == null || cp.segments() <= 0) {
-      return fresh;
-    }
-    if (cp.offset() <= chunk.start() || cp.offset() > chunk.end() || cp.counts() == null) {
-      log.warn("ignoring checkpoint {} outside chunk {}", cp, chunk.index());
-      return fresh;
-    }
-    long expectStart = chunk.start();
-    long expectLine = chunk.firstLine();
-    Counts sum = Counts.ZERO;
-    for (int s = 0; s < cp.segments(); s++) {
-      SegmentInfo info = StagedChunks.verifySegment(chunksDir, chunk.index(), s);
-      if (info == null || info.start() != expectStart || info.firstLine() != expectLine) {
-        log.warn(
-            "chunk {}: staged segment {} is missing or does not verify; restarting the chunk",
-            chunk.index(), s);
-        return fresh;
-      }
-      expectStart = info.end();
-      expectLine = info.nextLine();
-      sum = sum.plus(info.counts());
-    }
-    if (expectStart != cp.offset() || expectLine != cp.line() || !sum.equals(cp.counts())) {
-      log.warn("chunk {}: staged segments do not match checkpoint {}; restarting", chunk.index(), cp);
-      return fresh;
-    }
-    return cp;
-  }
-
-  /** Bytes of whole segments an earlier attempt staged from {@code pos} on, chained and verified. */
-  private static long redoneBytes(Path chunksDir, int chunk, int segment, long pos) throws IOException {
-    long end = pos;
-    for (int s = segment; ; s++) {
-      SegmentInfo info = StagedChunks.verifySegment(chunksDir, chunk, s);
-      if (info == null || info.start() != end) {
-        return end - pos;
-      }
-      end = info.end();
-    }
   }
 
   private static boolean segmentsVerify(Path chunksDir, ChunkSummary summary) throws IOException {

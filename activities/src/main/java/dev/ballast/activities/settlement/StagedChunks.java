@@ -3,6 +3,7 @@ package dev.ballast.activities.settlement;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.activities.files.AtomicFiles;
+import dev.ballast.activities.stage.SegmentChain;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.Counts;
 import java.io.ByteArrayInputStream;
@@ -64,7 +65,8 @@ public final class StagedChunks {
    */
   public record SegmentInfo(
       int index, long start, long end, long firstLine, long nextLine, Counts counts, long aggBytes,
-      String aggSha256, long rejectsBytes, String rejectsSha256) {}
+      String aggSha256, long rejectsBytes, String rejectsSha256)
+      implements SegmentChain.Staged {}
 
   /**
    * A finished chunk's summary ({@code chunk-N.summary.json}).

@@ -104,7 +104,8 @@ public final class RecordChunkRunner {
     if (Files.size(file) < chunk.end()) {
       throw inputChanged(chunk, "it is now " + Files.size(file) + " bytes, shorter than planned");
     }
-    ChunkCheckpoint resume = resumePoint(ctx, chunk, chunksDir);
+    SegmentChain.Verifier stagedSegment = s -> StagedRecords.verifySegment(chunksDir, chunk.index(), s);
+    ChunkCheckpoint resume = SegmentChain.resumePoint(ctx, chunk, stagedSegment);
     ChunkCheckpoint[] beat = {resume};
     RecordContext context =
         new RecordContext(
@@ -114,7 +115,7 @@ public final class RecordChunkRunner {
           "chunk {} resumes at offset {} (line {}, {} segments kept), attempt {}",
           chunk.index(), resume.offset(), resume.line(), resume.segments(), attempt);
     }
-    long redone = redoneBytes(chunksDir, chunk.index(), resume.segments(), resume.offset());
+    long redone = SegmentChain.redoneBytes(stagedSegment, resume.segments(), resume.offset());
     RecordProcessor<I, A> processor;
     try {
       processor = type.processor(context);
@@ -226,45 +227,6 @@ public final class RecordChunkRunner {
     }
   }
 
-  /** The heartbeated checkpoint when its segments all verify and chain, else the chunk's start. */
-  private static ChunkCheckpoint resumePoint(ActivityExecutionContext ctx, ChunkRef chunk, Path chunksDir)
-      throws IOException {
-    ChunkCheckpoint fresh = new ChunkCheckpoint(chunk.start(), chunk.firstLine(), 0, Counts.ZERO);
-    ChunkCheckpoint cp = ctx.getHeartbeatDetails(ChunkCheckpoint.class).orElse(null);
-    if (cp == null || cp.segments() <= 0 || cp.counts() == null
-        || cp.offset() <= chunk.start() || cp.offset() > chunk.end()) {
-      return fresh;
-    }
-    long expectStart = chunk.start();
-    long expectLine = chunk.firstLine();
-    Counts sum = Counts.ZERO;
-    for (int s = 0; s < cp.segments(); s++) {
-      SegmentInfo info = StagedRecords.verifySegment(chunksDir, chunk.index(), s);
-      if (info == null || info.start() != expectStart || info.firstLine() != expectLine) {
-        log.warn("chunk {}: staged segment {} is missing or does not verify; restarting the chunk", chunk.index(), s);
-        return fresh;
-      }
-      expectStart = info.end();
-      expectLine = info.nextLine();
-      sum = sum.plus(info.counts());
-    }
-    if (expectStart != cp.offset() || expectLine != cp.line() || !sum.equals(cp.counts())) {
-      log.warn("chunk {}: staged segments do not match checkpoint {}; restarting", chunk.index(), cp);
-      return fresh;
-    }
-    return cp;
-  }
-
-  private static long redoneBytes(Path chunksDir, int chunk, int segment, long pos) throws IOException {
-    long end = pos;
-    for (int s = segment; ; s++) {
-      SegmentInfo info = StagedRecords.verifySegment(chunksDir, chunk, s);
-      if (info == null || info.start() != end) {
-        return end - pos;
-      }
-      end = info.end();
-    }
-  }
 
   static boolean segmentsVerify(Path chunksDir, ChunkSummary summary) throws IOException {
     long expect = summary.start();

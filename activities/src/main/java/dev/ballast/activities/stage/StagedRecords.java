@@ -53,7 +53,8 @@ public final class StagedRecords {
   /** One segment as listed in a chunk summary. */
   public record SegmentInfo(
       int index, long start, long end, long firstLine, long nextLine, Counts counts, long accBytes,
-      String accSha256, long rejectsBytes, String rejectsSha256) {}
+      String accSha256, long rejectsBytes, String rejectsSha256)
+      implements SegmentChain.Staged {}
 
   /**
    * A finished chunk's summary.
