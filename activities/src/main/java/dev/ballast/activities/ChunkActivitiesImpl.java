@@ -1,5 +1,6 @@
 package dev.ballast.activities;
 
+import dev.ballast.activities.files.Fingerprints;
 import dev.ballast.activities.files.DataRoots;
 import dev.ballast.activities.files.StagingLayout;
 import dev.ballast.activities.job.JobType;
@@ -325,8 +326,8 @@ public class ChunkActivitiesImpl implements ChunkActivities {
       if (s.start() != expect
           || agg.length != s.aggBytes()
           || rejects.length != s.rejectsBytes()
-          || !StagedChunks.sha256(agg).equals(s.aggSha256())
-          || !StagedChunks.sha256(rejects).equals(s.rejectsSha256())) {
+          || !Fingerprints.sha256(agg).equals(s.aggSha256())
+          || !Fingerprints.sha256(rejects).equals(s.rejectsSha256())) {
         return false;
       }
       expect = s.end();

@@ -1,5 +1,6 @@
 package dev.ballast.activities;
 
+import dev.ballast.activities.files.Fingerprints;
 import dev.ballast.activities.files.AtomicFiles;
 import dev.ballast.activities.files.StagingLayout;
 import dev.ballast.activities.job.JobTypes;
@@ -20,7 +21,6 @@ import dev.ballast.api.model.OutputFile;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import jakarta.inject.Inject;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -92,7 +91,7 @@ public class MergeActivitiesImpl implements MergeActivities {
         }
         for (SegmentInfo seg : s.segments()) {
           byte[] agg = readStaged(StagedChunks.aggFile(chunksDir, ref.index(), seg.index()));
-          if (agg.length != seg.aggBytes() || !StagedChunks.sha256(agg).equals(seg.aggSha256())) {
+          if (agg.length != seg.aggBytes() || !Fingerprints.sha256(agg).equals(seg.aggSha256())) {
             throw corrupt("staged segment " + seg.index() + " of chunk " + ref.index() + " is corrupt");
           }
           StagedChunks.readSegment(agg, totals);
@@ -133,7 +132,7 @@ public class MergeActivitiesImpl implements MergeActivities {
       ChunkSummary s = summaries[i];
       for (SegmentInfo seg : s.segments()) {
         Path file = StagedChunks.rejectsFile(chunksDir, s.index(), seg.index());
-        MessageDigest sha = StagedChunks.newSha256();
+        MessageDigest sha = Fingerprints.sha256Digest();
         long bytes = 0;
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
           int n;
@@ -165,34 +164,10 @@ public class MergeActivitiesImpl implements MergeActivities {
     return Failures.of(ErrorType.STAGED_RESULT_CORRUPT, message);
   }
 
-  /** Writes {@code dir/name} atomically, hashing it on the way. */
+  /** Writes {@code dir/name} atomically, hashing and counting it on the way. */
   private static OutputFile write(Path dir, String name, AtomicFiles.Content content)
       throws IOException {
-    MessageDigest sha = StagedChunks.newSha256();
-    long[] bytes = new long[1];
-    AtomicFiles.write(
-        dir.resolve(name),
-        stream -> {
-          sha.reset();
-          DigestOutputStream hashing = new DigestOutputStream(stream, sha);
-          OutputStream counting =
-              new FilterOutputStream(hashing) {
-                @Override
-                public void write(int b) throws IOException {
-                  hashing.write(b);
-                  bytes[0]++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                  hashing.write(b, off, len);
-                  bytes[0] += len;
-                }
-              };
-          bytes[0] = 0;
-          content.writeTo(counting);
-          counting.flush();
-        });
-    return new OutputFile(name, bytes[0], HexFormat.of().formatHex(sha.digest()));
+    Fingerprints.Fingerprint written = AtomicFiles.writeHashed(dir.resolve(name), content);
+    return new OutputFile(name, written.bytes(), written.sha256());
   }
 }

@@ -64,7 +64,7 @@ class ChunkActivitiesImplTest {
     try (Stream<Path> files = Files.list(chunksDir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         Object key = Files.readAttributes(f, BasicFileAttributes.class).fileKey();
-        out.put(f.getFileName().toString(), key + "/" + StagedChunks.sha256(Files.readAllBytes(f)));
+        out.put(f.getFileName().toString(), key + "/" + dev.ballast.activities.files.Fingerprints.sha256(Files.readAllBytes(f)));
       }
     }
     return out;

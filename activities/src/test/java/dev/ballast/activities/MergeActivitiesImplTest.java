@@ -94,7 +94,7 @@ class MergeActivitiesImplTest {
     for (OutputFile o : outputs) {
       byte[] bytes = Files.readAllBytes(out.resolve(o.name()));
       assertEquals(bytes.length, o.bytes());
-      assertEquals(StagedChunks.sha256(bytes), o.sha256());
+      assertEquals(dev.ballast.activities.files.Fingerprints.sha256(bytes), o.sha256());
     }
     try (Stream<Path> left = Files.list(out)) {
       assertEquals(2, left.count(), "no temporary files left");

@@ -1,11 +1,14 @@
 package dev.ballast.activities.files;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.UUID;
 
 /**
@@ -38,6 +41,40 @@ public final class AtomicFiles {
   /** Writes {@code bytes} to {@code target} atomically. */
   public static void write(Path target, byte[] bytes) throws IOException {
     write(target, out -> out.write(bytes));
+  }
+
+  /**
+   * Writes {@code content} to {@code target} atomically, returning the size and SHA-256 of what
+   * was written (computed on the way, without reading the file back).
+   */
+  public static Fingerprints.Fingerprint writeHashed(Path target, Content content)
+      throws IOException {
+    MessageDigest sha = Fingerprints.sha256Digest();
+    long[] bytes = new long[1];
+    write(
+        target,
+        stream -> {
+          sha.reset();
+          bytes[0] = 0;
+          DigestOutputStream hashing = new DigestOutputStream(stream, sha);
+          OutputStream counting =
+              new FilterOutputStream(hashing) {
+                @Override
+                public void write(int b) throws IOException {
+                  hashing.write(b);
+                  bytes[0]++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                  hashing.write(b, off, len);
+                  bytes[0] += len;
+                }
+              };
+          content.writeTo(counting);
+          counting.flush();
+        });
+    return new Fingerprints.Fingerprint(bytes[0], Fingerprints.hex(sha.digest()));
   }
 
   /** Renames {@code source} to {@code target}, replacing it, atomically where the file system can. */

@@ -1,5 +1,6 @@
 package dev.ballast.activities.settlement;
 
+import dev.ballast.activities.files.Fingerprints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.activities.files.AtomicFiles;
@@ -18,9 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -109,7 +107,7 @@ public final class StagedChunks {
     out.writeLong(c.pending());
     out.writeLong(c.rejected());
     out.writeLong(rejects.length);
-    out.writeUTF(sha256(rejects));
+    out.writeUTF(Fingerprints.sha256(rejects));
     result.aggregates().writeTo(out);
     out.writeInt(MAGIC);
     out.flush();
@@ -186,11 +184,11 @@ public final class StagedChunks {
     } catch (IOException | RuntimeException e) {
       return null;
     }
-    if (rejects.length != h.rejectsBytes() || !sha256(rejects).equals(h.rejectsSha256())) {
+    if (rejects.length != h.rejectsBytes() || !Fingerprints.sha256(rejects).equals(h.rejectsSha256())) {
       return null;
     }
     return new SegmentInfo(
-        segment, h.start(), h.end(), h.firstLine(), h.nextLine(), h.counts(), agg.length, sha256(agg), rejects.length,
+        segment, h.start(), h.end(), h.firstLine(), h.nextLine(), h.counts(), agg.length, Fingerprints.sha256(agg), rejects.length,
         h.rejectsSha256());
   }
 
@@ -231,18 +229,8 @@ public final class StagedChunks {
         .forEach(
             (k, v) ->
                 text.append(k).append('=').append(v.stripTrailingZeros().toPlainString()).append('\n'));
-    return sha256(text.toString().getBytes(StandardCharsets.UTF_8));
+    return Fingerprints.sha256(text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  public static String sha256(byte[] bytes) {
-    return HexFormat.of().formatHex(newSha256().digest(bytes));
-  }
 
-  public static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.ballast.activities.stage;
 
+import dev.ballast.activities.files.Fingerprints;
 import dev.ballast.activities.Failures;
 import dev.ballast.activities.files.AtomicFiles;
 import dev.ballast.activities.files.StagingLayout;
@@ -15,17 +16,13 @@ import dev.ballast.api.model.OutputFile;
 import io.temporal.activity.ActivityExecutionContext;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -67,7 +64,7 @@ public final class RecordMerger {
         }
         for (SegmentInfo seg : s.segments()) {
           byte[] acc = readStaged(StagedRecords.accFile(chunksDir, ref.index(), seg.index()));
-          if (acc.length != seg.accBytes() || !StagedRecords.sha256(acc).equals(seg.accSha256())) {
+          if (acc.length != seg.accBytes() || !Fingerprints.sha256(acc).equals(seg.accSha256())) {
             throw corrupt("staged segment " + seg.index() + " of chunk " + ref.index() + " is corrupt");
           }
           SegmentFile file = StagedRecords.parse(acc);
@@ -108,7 +105,7 @@ public final class RecordMerger {
     for (ChunkSummary s : summaries) {
       for (SegmentInfo seg : s.segments()) {
         byte[] rejects = readStaged(StagedRecords.rejectsFile(chunksDir, s.index(), seg.index()));
-        if (rejects.length != seg.rejectsBytes() || !StagedRecords.sha256(rejects).equals(seg.rejectsSha256())) {
+        if (rejects.length != seg.rejectsBytes() || !Fingerprints.sha256(rejects).equals(seg.rejectsSha256())) {
           throw corrupt("staged rejects of segment " + seg.index() + " of chunk " + s.index() + " are corrupt");
         }
         stream.write(rejects);
@@ -129,32 +126,9 @@ public final class RecordMerger {
   }
 
   /** Writes {@code dir/name} atomically, hashing and counting it on the way. */
-  private static OutputFile write(Path dir, String name, AtomicFiles.Content content) throws IOException {
-    MessageDigest sha = StagedRecords.newSha256();
-    long[] bytes = new long[1];
-    AtomicFiles.write(
-        dir.resolve(name),
-        stream -> {
-          sha.reset();
-          bytes[0] = 0;
-          DigestOutputStream hashing = new DigestOutputStream(stream, sha);
-          OutputStream counting =
-              new FilterOutputStream(hashing) {
-                @Override
-                public void write(int b) throws IOException {
-                  hashing.write(b);
-                  bytes[0]++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                  hashing.write(b, off, len);
-                  bytes[0] += len;
-                }
-              };
-          content.writeTo(counting);
-          counting.flush();
-        });
-    return new OutputFile(name, bytes[0], HexFormat.of().formatHex(sha.digest()));
+  private static OutputFile write(Path dir, String name, AtomicFiles.Content content)
+      throws IOException {
+    Fingerprints.Fingerprint written = AtomicFiles.writeHashed(dir.resolve(name), content);
+    return new OutputFile(name, written.bytes(), written.sha256());
   }
 }

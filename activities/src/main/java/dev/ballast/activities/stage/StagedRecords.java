@@ -1,5 +1,6 @@
 package dev.ballast.activities.stage;
 
+import dev.ballast.activities.files.Fingerprints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,9 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -99,7 +97,7 @@ public final class StagedRecords {
     out.writeLong(counts.pending());
     out.writeLong(counts.rejected());
     out.writeLong(rejects.length);
-    out.writeUTF(sha256(rejects));
+    out.writeUTF(Fingerprints.sha256(rejects));
     out.writeInt(accBytes.size());
     accBytes.writeTo(out);
     out.writeInt(MAGIC);
@@ -147,11 +145,11 @@ public final class StagedRecords {
     } catch (IOException | RuntimeException e) {
       return null;
     }
-    if (rejects.length != f.rejectsBytes() || !sha256(rejects).equals(f.rejectsSha256())) {
+    if (rejects.length != f.rejectsBytes() || !Fingerprints.sha256(rejects).equals(f.rejectsSha256())) {
       return null;
     }
     return new SegmentInfo(
-        segment, f.start(), f.end(), f.firstLine(), f.nextLine(), f.counts(), acc.length, sha256(acc),
+        segment, f.start(), f.end(), f.firstLine(), f.nextLine(), f.counts(), acc.length, Fingerprints.sha256(acc),
         rejects.length, f.rejectsSha256());
   }
 
@@ -189,7 +187,7 @@ public final class StagedRecords {
   /** A hash of resolved parameters: SHA-256 of their JSON with keys sorted. */
   public static String parametersSha256(Map<String, Object> parameters) {
     try {
-      return sha256(JSON.writeValueAsBytes(parameters));
+      return Fingerprints.sha256(JSON.writeValueAsBytes(parameters));
     } catch (IOException e) {
       throw new IllegalArgumentException("parameters cannot be written as JSON: " + e.getMessage(), e);
     }
@@ -212,15 +210,5 @@ public final class StagedRecords {
     }
   }
 
-  public static String sha256(byte[] bytes) {
-    return HexFormat.of().formatHex(newSha256().digest(bytes));
-  }
 
-  public static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }
