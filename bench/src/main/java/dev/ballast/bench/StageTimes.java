@@ -1,11 +1,12 @@
 package dev.ballast.bench;
 
+import dev.ballast.api.WorkflowRuns;
 import dev.ballast.api.model.Stage;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.WorkflowExecutionHistory;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -111,22 +112,13 @@ public record StageTimes(
   /** Every run of workflow {@code id}, oldest first (following continue-as-new back). */
   static List<List<HistoryEvent>> runs(WorkflowClient client, String id) {
     List<List<HistoryEvent>> runs = new ArrayList<>();
-    List<HistoryEvent> run;
     try {
-      run = client.fetchHistory(id).getEvents();
-    } catch (RuntimeException notFound) {
-      return runs;
-    }
-    while (true) {
-      runs.add(run);
-      String previous =
-          run.get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
-      if (previous.isEmpty()) {
-        break;
+      for (WorkflowExecutionHistory run : WorkflowRuns.of(client, id)) {
+        runs.add(run.getEvents());
       }
-      run = client.fetchHistory(id, previous).getEvents();
+    } catch (RuntimeException notFound) {
+      // no such workflow (a stage that never started): no runs
     }
-    Collections.reverse(runs);
     return runs;
   }
 

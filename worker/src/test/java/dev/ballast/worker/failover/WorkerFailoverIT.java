@@ -12,6 +12,7 @@ import dev.ballast.activities.settlement.ReferenceSettlement;
 import dev.ballast.activities.settlement.SampleGenerator;
 import dev.ballast.activities.settlement.SettlementJobType;
 import dev.ballast.api.TaskQueues;
+import dev.ballast.api.WorkflowRuns;
 import dev.ballast.api.model.Counts;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;
@@ -111,7 +112,7 @@ class WorkerFailoverIT {
         }
       }
       result = running.get(3, TimeUnit.MINUTES);
-      processRuns = runsOf(client, "chaos/process");
+      processRuns = WorkflowRuns.of(client, "chaos/process");
       stubs.shutdownNow();
     }
 
@@ -262,21 +263,6 @@ class WorkerFailoverIT {
         .getPendingActivitiesList();
   }
 
-  /** Every run of a workflow id, following the continue-as-new chain back. */
-  private static List<WorkflowExecutionHistory> runsOf(WorkflowClient client, String workflowId) {
-    List<WorkflowExecutionHistory> runs = new ArrayList<>();
-    WorkflowExecutionHistory run = client.fetchHistory(workflowId);
-    while (true) {
-      runs.add(0, run);
-      String previous =
-          run.getEvents().get(0).getWorkflowExecutionStartedEventAttributes()
-              .getContinuedExecutionRunId();
-      if (previous.isEmpty()) {
-        return runs;
-      }
-      run = client.fetchHistory(workflowId, previous);
-    }
-  }
 
   /**
    * For each kill, the time until the killed chunk's next attempt started on another worker, read

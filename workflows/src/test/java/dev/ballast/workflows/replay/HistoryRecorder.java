@@ -1,5 +1,6 @@
 package dev.ballast.workflows.replay;
 
+import dev.ballast.api.WorkflowRuns;
 import dev.ballast.api.model.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
 import io.temporal.client.WorkflowClient;
@@ -7,7 +8,6 @@ import io.temporal.common.WorkflowExecutionHistory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,28 +32,13 @@ public final class HistoryRecorder {
     write(client.fetchHistory(jobId), "job", fileName(jobId, 0));
     for (Stage stage : Stage.values()) {
       String stageId = JobWorkflow.stageId(jobId, stage);
-      List<WorkflowExecutionHistory> runs = runsOf(client, stageId);
+      List<WorkflowExecutionHistory> runs = WorkflowRuns.of(client, stageId);
       for (int i = 0; i < runs.size(); i++) {
         write(runs.get(i), stage.key(), fileName(stageId, runs.size() == 1 ? 0 : i + 1));
       }
     }
   }
 
-  /** Every run of a workflow id, oldest first, following the continue-as-new chain back. */
-  private static List<WorkflowExecutionHistory> runsOf(WorkflowClient client, String workflowId) {
-    List<WorkflowExecutionHistory> runs = new ArrayList<>();
-    WorkflowExecutionHistory run = client.fetchHistory(workflowId);
-    while (true) {
-      runs.add(0, run);
-      String previous =
-          run.getEvents().get(0).getWorkflowExecutionStartedEventAttributes()
-              .getContinuedExecutionRunId();
-      if (previous.isEmpty()) {
-        return runs;
-      }
-      run = client.fetchHistory(workflowId, previous);
-    }
-  }
 
   /** {@code job-1~process.run2.json} for run 2 of workflow {@code job-1/process}. */
   static String fileName(String workflowId, int run) {
