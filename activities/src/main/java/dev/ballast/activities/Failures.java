@@ -17,4 +17,14 @@ public final class Failures {
   public static ApplicationFailure of(ErrorType type, String message) {
     return of(type, message, null);
   }
+
+  /**
+   * A job type's total that does not fit its numbers (for settlement, a sum of more than 92
+   * quadrillion USD in one group): retrying cannot help. No {@link ErrorType} fits, so the failure
+   * type is {@code OVERFLOW}.
+   */
+  public static ApplicationFailure overflow(String jobType, ArithmeticException e) {
+    return ApplicationFailure.newNonRetryableFailureWithCause(
+        "a " + jobType + " total does not fit a 64-bit number (" + e.getMessage() + ")", "OVERFLOW", e);
+  }
 }

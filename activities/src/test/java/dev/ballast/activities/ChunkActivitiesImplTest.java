@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.activities.files.StagingLayout;
 import dev.ballast.activities.settlement.SampleGenerator;
-import dev.ballast.activities.settlement.StagedChunks;
+import dev.ballast.activities.stage.StagedRecords;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.model.ChunkCheckpoint;
 import dev.ballast.api.model.ChunkRef;
@@ -77,9 +77,8 @@ class ChunkActivitiesImplTest {
     long line = chunk.firstLine();
     Counts counts = Counts.ZERO;
     for (int s = 0; s < segments; s++) {
-      StagedChunks.SegmentHeader h =
-          StagedChunks.readSegment(
-              Files.readAllBytes(StagedChunks.aggFile(chunks, chunk.index(), s)), null);
+      StagedRecords.SegmentFile h =
+          StagedRecords.parse(Files.readAllBytes(StagedRecords.accFile(chunks, chunk.index(), s)));
       assertEquals(offset, h.start());
       offset = h.end();
       line = h.nextLine();
@@ -89,7 +88,7 @@ class ChunkActivitiesImplTest {
   }
 
   private static int segmentCount(Path staging, int chunkIndex) {
-    return StagedChunks.readSummary(chunksDir(staging), chunkIndex).segments().size();
+    return StagedRecords.readSummary(chunksDir(staging), chunkIndex).segments().size();
   }
 
   private static ApplicationFailure applicationFailure(ActivityFailure e) {
@@ -121,10 +120,10 @@ class ChunkActivitiesImplTest {
       h.chunks().processChunk(h.task(resumed, Map.of(), chunk));
     }
     Path chunks = chunksDir(resumed);
-    Files.delete(StagedChunks.summaryFile(chunks, chunk.index()));
-    for (int s = cp.segments(); Files.exists(StagedChunks.aggFile(chunks, chunk.index(), s)); s++) {
-      Files.delete(StagedChunks.aggFile(chunks, chunk.index(), s));
-      Files.delete(StagedChunks.rejectsFile(chunks, chunk.index(), s));
+    Files.delete(StagedRecords.summaryFile(chunks, chunk.index()));
+    for (int s = cp.segments(); Files.exists(StagedRecords.accFile(chunks, chunk.index(), s)); s++) {
+      Files.delete(StagedRecords.accFile(chunks, chunk.index(), s));
+      Files.delete(StagedRecords.rejectsFile(chunks, chunk.index(), s));
     }
     Map<String, String> kept = snapshot(chunks);
     assertEquals(2 * cp.segments(), kept.size());
@@ -156,7 +155,7 @@ class ChunkActivitiesImplTest {
       h.env().setActivityHeartbeatListener(ChunkCheckpoint.class, beats::add);
       counts = h.chunks().processChunk(h.task(staging, Map.of(), chunk)).counts();
     }
-    Files.delete(StagedChunks.summaryFile(chunksDir(staging), chunk.index()));
+    Files.delete(StagedRecords.summaryFile(chunksDir(staging), chunk.index()));
     ChunkCheckpoint cp = checkpointAfter(staging, 2);
     try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
       h.env().setHeartbeatDetails(cp);
@@ -193,7 +192,7 @@ class ChunkActivitiesImplTest {
     try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
       counts = h.chunks().processChunk(h.task(staging, Map.of(), chunk)).counts();
     }
-    Files.delete(StagedChunks.summaryFile(chunksDir(staging), chunk.index()));
+    Files.delete(StagedRecords.summaryFile(chunksDir(staging), chunk.index()));
     ChunkCheckpoint good = checkpointAfter(staging, 3);
     List<ChunkCheckpoint> bad =
         List.of(
@@ -207,7 +206,7 @@ class ChunkActivitiesImplTest {
         ChunkResult r = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
         assertEquals(chunk.start(), r.resumedFrom(), cp.toString());
         assertEquals(counts, r.counts());
-        Files.delete(StagedChunks.summaryFile(chunksDir(staging), chunk.index()));
+        Files.delete(StagedRecords.summaryFile(chunksDir(staging), chunk.index()));
       }
       // The same attempt machinery does resume from the true checkpoint.
       h.env().setHeartbeatDetails(good);
@@ -225,7 +224,7 @@ class ChunkActivitiesImplTest {
       Map<String, String> once = snapshot(chunks);
       SettlementHarness.Run a = h.merge(staging, Map.of(), List.of(chunk), first.counts(), List.of(first));
 
-      Files.delete(StagedChunks.summaryFile(chunks, chunk.index()));
+      Files.delete(StagedRecords.summaryFile(chunks, chunk.index()));
       ChunkResult second = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
       assertFalse(second.reused());
       assertEquals(first.counts(), second.counts());
@@ -259,7 +258,7 @@ class ChunkActivitiesImplTest {
     Path chunks = chunksDir(staging);
     try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
       ChunkResult first = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
-      Path rejects = StagedChunks.rejectsFile(chunks, chunk.index(), 0);
+      Path rejects = StagedRecords.rejectsFile(chunks, chunk.index(), 0);
       Files.write(rejects, "tampered\n".getBytes(StandardCharsets.UTF_8));
       ChunkResult again = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
       assertFalse(again.reused());
@@ -340,7 +339,7 @@ class ChunkActivitiesImplTest {
               io.temporal.failure.CanceledFailure.class,
               () -> h.chunks().processChunk(h.task(staging, Map.of(), chunk)));
       assertFalse(
-          Files.exists(StagedChunks.summaryFile(chunksDir(staging), chunk.index())),
+          Files.exists(StagedRecords.summaryFile(chunksDir(staging), chunk.index())),
           "a cancelled chunk is not finished: " + e);
     }
   }

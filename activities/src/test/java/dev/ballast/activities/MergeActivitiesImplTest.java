@@ -10,7 +10,7 @@ import dev.ballast.activities.files.StagingLayout;
 import dev.ballast.activities.settlement.ReferenceSettlement;
 import dev.ballast.activities.settlement.SampleGenerator;
 import dev.ballast.activities.settlement.SettlementJobType;
-import dev.ballast.activities.settlement.StagedChunks;
+import dev.ballast.activities.stage.StagedRecords;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.ChunkResult;
@@ -105,7 +105,7 @@ class MergeActivitiesImplTest {
 
   @Test
   void missingSummaryIsCorrupt() throws IOException {
-    Files.delete(StagedChunks.summaryFile(StagingLayout.ofStagingDir(staging).chunksDir(), refs.get(1).index()));
+    Files.delete(StagedRecords.summaryFile(StagingLayout.ofStagingDir(staging).chunksDir(), refs.get(1).index()));
     ApplicationFailure f = mergeFails();
     assertEquals(ErrorType.STAGED_RESULT_CORRUPT.name(), f.getType());
     assertFalse(f.isNonRetryable());
@@ -114,7 +114,7 @@ class MergeActivitiesImplTest {
   @Test
   void tamperedSegmentFilesAreCorrupt() throws IOException {
     Path chunks = StagingLayout.ofStagingDir(staging).chunksDir();
-    Path agg = StagedChunks.aggFile(chunks, refs.get(2).index(), 0);
+    Path agg = StagedRecords.accFile(chunks, refs.get(2).index(), 0);
     byte[] b = Files.readAllBytes(agg);
     b[b.length - 5] ^= 1;
     Files.write(agg, b);
@@ -124,7 +124,7 @@ class MergeActivitiesImplTest {
   @Test
   void tamperedRejectsAreCorruptAndNothingIsPublishedHalfway() throws IOException {
     Path chunks = StagingLayout.ofStagingDir(staging).chunksDir();
-    Path rejects = StagedChunks.rejectsFile(chunks, refs.get(refs.size() - 1).index(), 0);
+    Path rejects = StagedRecords.rejectsFile(chunks, refs.get(refs.size() - 1).index(), 0);
     Files.writeString(rejects, Files.readString(rejects) + "{}\n");
     assertEquals(ErrorType.STAGED_RESULT_CORRUPT.name(), mergeFails().getType());
     Path out = StagingLayout.ofStagingDir(staging).outDir();
@@ -137,7 +137,7 @@ class MergeActivitiesImplTest {
   @Test
   void missingSegmentIsCorrupt() throws IOException {
     Path chunks = StagingLayout.ofStagingDir(staging).chunksDir();
-    Files.delete(StagedChunks.rejectsFile(chunks, refs.get(0).index(), 0));
+    Files.delete(StagedRecords.rejectsFile(chunks, refs.get(0).index(), 0));
     assertEquals(ErrorType.STAGED_RESULT_CORRUPT.name(), mergeFails().getType());
   }
 

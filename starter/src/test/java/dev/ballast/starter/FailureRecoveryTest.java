@@ -98,7 +98,7 @@ class FailureRecoveryTest {
     Path out = dir.resolve("out-resume");
     // Something in the way of chunk 5's first staged file: a non-empty directory at its name.
     Path blocker =
-        StagingLayout.forJob(out, "resume-1").chunksDir().resolve("chunk-000005.seg-0000.agg");
+        StagingLayout.forJob(out, "resume-1").chunksDir().resolve("chunk-000005.seg-0000.acc");
     Files.createDirectories(blocker);
     Files.writeString(blocker.resolve("in-the-way"), "x");
 

@@ -1,14 +1,13 @@
 package dev.ballast.activities.settlement;
 
+import dev.ballast.activities.stage.Accumulator;
 import java.io.BufferedWriter;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.BufferUnderflowException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -18,8 +17,11 @@ import java.util.Comparator;
  * Settlement totals by (merchant, UTC date): transaction count, gross (SETTLED) and refunds
  * (REFUNDED) in US cents. Sums use exact long arithmetic; a sum that overflows a long fails with
  * {@link ArithmeticException}. Not thread-safe.
+ *
+ * <p>It is the settlement job's {@link Accumulator}: merging sums the groups, so it is
+ * associative, with an empty instance as identity.
  */
-public final class Aggregates {
+public final class Aggregates implements Accumulator<Aggregates> {
   /** Header of {@code settlement.csv}. */
   public static final String CSV_HEADER =
       "merchant_id,date,txn_count,gross_usd_cents,refunds_usd_cents,net_usd_cents\n";
@@ -140,8 +142,19 @@ public final class Aggregates {
     size = 0;
   }
 
+  /** Adds {@code other}'s groups to these totals. */
+  @Override
+  public void mergeFrom(Aggregates other) {
+    for (int i = 0; i < other.merchants.length; i++) {
+      if (other.merchants[i] != null) {
+        add(other.merchants[i], other.days[i], other.counts[i], other.gross[i], other.refunds[i]);
+      }
+    }
+  }
+
   /** Writes the groups in a compact binary form that {@link #readFrom} reads back. */
-  public void writeTo(DataOutputStream out) throws IOException {
+  @Override
+  public void writeTo(DataOutput out) throws IOException {
     out.writeInt(size);
     for (int i = 0; i < merchants.length; i++) {
       if (merchants[i] == null) {
@@ -157,8 +170,13 @@ public final class Aggregates {
     }
   }
 
-  /** Reads groups written by {@link #writeTo} and adds them to these totals. */
-  public void readFrom(DataInputStream in) throws IOException {
+  /**
+   * Reads groups written by {@link #writeTo} and adds them to these totals.
+   *
+   * @throws IOException when the bytes are not well-formed groups ({@link java.io.EOFException}
+   *     when truncated)
+   */
+  public void readFrom(DataInput in) throws IOException {
     int n = in.readInt();
     if (n < 0) {
       throw new IOException("bad group count " + n);
@@ -168,46 +186,13 @@ public final class Aggregates {
       if (len < 0 || len > (64 << 20)) {
         throw new IOException("bad merchant length " + len);
       }
-      byte[] merchant = in.readNBytes(len);
-      if (merchant.length != len) {
-        throw new IOException("truncated group");
-      }
+      byte[] merchant = new byte[len];
+      in.readFully(merchant);
       long day = in.readLong();
       long count = in.readLong();
       long grossCents = in.readLong();
       long refundCents = in.readLong();
       add(merchantString(merchant, 0, len), day, count, grossCents, refundCents);
-    }
-  }
-
-  /**
-   * Reads groups written by {@link #writeTo} from {@code in} (big-endian, as {@link
-   * DataOutputStream} writes) and adds them to these totals; same checks as {@link
-   * #readFrom(DataInputStream)}, without copying.
-   */
-  public void readFrom(ByteBuffer in) throws IOException {
-    try {
-      int n = in.getInt();
-      if (n < 0) {
-        throw new IOException("bad group count " + n);
-      }
-      byte[] a = in.array();
-      for (int i = 0; i < n; i++) {
-        int len = in.getInt();
-        if (len < 0 || len > in.remaining()) {
-          throw new IOException(len < 0 ? "bad merchant length " + len : "truncated group");
-        }
-        int at = in.arrayOffset() + in.position();
-        String merchant = merchantString(a, at, at + len);
-        in.position(in.position() + len);
-        long day = in.getLong();
-        long count = in.getLong();
-        long grossCents = in.getLong();
-        long refundCents = in.getLong();
-        add(merchant, day, count, grossCents, refundCents);
-      }
-    } catch (BufferUnderflowException e) {
-      throw new IOException("truncated group", e);
     }
   }
 

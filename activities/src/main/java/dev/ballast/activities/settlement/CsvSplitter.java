@@ -1,5 +1,6 @@
 package dev.ballast.activities.settlement;
 
+import dev.ballast.activities.stage.Utf8;
 import java.util.Arrays;
 
 /**

@@ -1,9 +1,19 @@
 package dev.ballast.activities.settlement;
 
-import dev.ballast.activities.job.JobType;
 import dev.ballast.activities.job.Parameter;
+import dev.ballast.activities.stage.Cursor;
+import dev.ballast.activities.stage.Line;
+import dev.ballast.activities.stage.LineSource;
+import dev.ballast.activities.stage.RecordContext;
+import dev.ballast.activities.stage.RecordJobType;
+import dev.ballast.activities.stage.RecordProcessor;
+import dev.ballast.activities.stage.RecordSource;
+import java.io.DataInput;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,9 +32,17 @@ import java.util.TreeMap;
  * <p>The header must name {@code txn_id, merchant_id, amount, currency, status, created_at} in
  * any order (case-sensitive, not trimmed, RFC 4180 quoting allowed); extra columns are ignored and
  * when a name repeats its first column counts. See {@link SettlementRows} for the row rules.
+ *
+ * <p>It runs on the generic record engine like any other job type: its source is a {@link
+ * LineSource} (raw lines as bytes), its processor {@link SettlementRows} (the row rules, parsed
+ * over bytes), its accumulator {@link Aggregates} (totals by merchant and date), its output
+ * {@value #OUTPUT}.
  */
-public class SettlementJobType implements JobType {
+public class SettlementJobType implements RecordJobType<Line, Aggregates> {
   public static final String NAME = "settlement";
+
+  /** The job's output beside {@code rejects.jsonl}. */
+  public static final String OUTPUT = "settlement.csv";
 
   /** The one parameter this job type takes. */
   public static final String RATES = "rates";
@@ -173,8 +191,49 @@ public class SettlementJobType implements JobType {
         index.get("created_at"));
   }
 
-  /** A fresh row engine for one input file. */
-  public SettlementRows newRows(Map<String, BigDecimal> rates, Columns columns, String fileName) {
-    return new SettlementRows(rates, columns, fileName);
+  /**
+   * The parameters with their defaults, the rates normalized (trailing zeros stripped, sorted by
+   * currency), so that a job given {@code 1.50} or {@code "1.5"} stages and reuses the same chunks.
+   */
+  @Override
+  public Map<String, Object> resolve(Map<String, Object> parameters) {
+    Map<String, BigDecimal> normalized = new TreeMap<>();
+    rates(parameters).forEach((currency, rate) -> normalized.put(currency, rate.stripTrailingZeros()));
+    return Map.of(RATES, Collections.unmodifiableMap(normalized));
+  }
+
+  @Override
+  public RecordSource<Line> open(Path file, Cursor from, long end, RecordContext context)
+      throws IOException {
+    return LineSource.open(file, from, end);
+  }
+
+  /** The row rules for one chunk, with the job's rates and the columns of the chunk's file. */
+  @Override
+  public RecordProcessor<Line, Aggregates> processor(RecordContext context) {
+    return new SettlementRows(rates(context.parameters()), columns(context.fileName(), context.header()));
+  }
+
+  @Override
+  public Aggregates newAccumulator(Map<String, Object> parameters) {
+    return new Aggregates();
+  }
+
+  @Override
+  public Aggregates readAccumulator(DataInput in, Map<String, Object> parameters) throws IOException {
+    Aggregates totals = new Aggregates();
+    totals.readFrom(in);
+    return totals;
+  }
+
+  @Override
+  public List<String> outputNames() {
+    return List.of(OUTPUT);
+  }
+
+  @Override
+  public void writeOutput(String name, Aggregates total, Map<String, Object> parameters, OutputStream out)
+      throws IOException {
+    total.writeCsv(out);
   }
 }

@@ -1,14 +1,18 @@
 package dev.ballast.activities.settlement;
 
-import dev.ballast.api.model.Counts;
+import dev.ballast.activities.stage.Line;
+import dev.ballast.activities.stage.Outcome;
+import dev.ballast.activities.stage.RecordProcessor;
+import dev.ballast.activities.stage.SourceRecord;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The settlement record engine: checks and totals the rows of one input file, line by line, over
- * bytes. Not thread-safe: one instance per chunk being processed.
+ * The settlement job's {@link RecordProcessor}: checks one row (a {@link Line}, parsed over its
+ * bytes without building strings) and adds an accepted one to the {@link Aggregates}. Not
+ * thread-safe: one instance per chunk being processed.
  *
  * <p>Each row is checked in this order, and its first failure is its reject reason: {@code
  * BAD_QUOTING} (RFC 4180), {@code FIELD_COUNT} (differs from the header), {@code MISSING_FIELD}
@@ -20,15 +24,17 @@ import java.util.Map;
  *
  * <ul>
  *   <li>A line ends at LF; a CR right before the LF belongs to the line ending, a CR elsewhere is
- *       content (callers strip it, see {@link #line}). The last line may lack its LF.
+ *       content ({@link dev.ballast.activities.stage.LineSource} strips it). The last line may lack
+ *       its LF. Blank lines are not rows.
  *   <li>Invalid UTF-8 is decoded with replacement characters (merchant ids, currencies that are
  *       not ASCII, and the {@code raw} of rejects).
  *   <li>An amount is also {@code BAD_AMOUNT} when its hundredths do not fit a signed 64-bit long,
  *       or, when its currency is in the rate table, when its US cents do not.
  *   <li>Each row's cents are {@code amount × rate × 100} rounded half-to-even (may be 0).
+ *   <li>A PENDING row is valid but not settled: it is skipped (counted as {@code pending}).
  * </ul>
  */
-public final class SettlementRows {
+public final class SettlementRows implements RecordProcessor<Line, Aggregates> {
   private static final byte[][] STATUSES = {
     "SETTLED".getBytes(StandardCharsets.US_ASCII),
     "REFUNDED".getBytes(StandardCharsets.US_ASCII),
@@ -38,22 +44,22 @@ public final class SettlementRows {
   private static final int REFUNDED = 1;
   private static final int PENDING = 2;
 
+  private static final Outcome BAD_QUOTING = Outcome.reject("BAD_QUOTING");
+  private static final Outcome FIELD_COUNT = Outcome.reject("FIELD_COUNT");
+  private static final Outcome MISSING_FIELD = Outcome.reject("MISSING_FIELD");
+  private static final Outcome BAD_AMOUNT = Outcome.reject("BAD_AMOUNT");
+  private static final Outcome BAD_CURRENCY = Outcome.reject("BAD_CURRENCY");
+  private static final Outcome BAD_STATUS = Outcome.reject("BAD_STATUS");
+  private static final Outcome BAD_TIMESTAMP = Outcome.reject("BAD_TIMESTAMP");
+
   private final SettlementJobType.Columns columns;
   private final Map<String, Rate> rates = new HashMap<>();
   private final byte[][] asciiCurrencies;
   private final Rate[] asciiRates;
-  private final String fileJson;
   private final CsvSplitter splitter = new CsvSplitter();
   private final StringCache merchants = new StringCache();
 
-  private Aggregates aggregates = new Aggregates();
-  private StringBuilder rejects = new StringBuilder();
-  private long rows;
-  private long accepted;
-  private long pending;
-  private long rejected;
-
-  SettlementRows(Map<String, BigDecimal> rateTable, SettlementJobType.Columns columns, String fileName) {
+  SettlementRows(Map<String, BigDecimal> rateTable, SettlementJobType.Columns columns) {
     this.columns = columns;
     int ascii = 0;
     for (Map.Entry<String, BigDecimal> e : rateTable.entrySet()) {
@@ -72,71 +78,55 @@ public final class SettlementRows {
         i++;
       }
     }
-    this.fileJson = JsonText.quote(fileName);
   }
 
-  /**
-   * Processes one physical line, {@code b[from, to)} without its line ending (LF, or CR LF).
-   * A blank line is skipped.
-   */
-  public void line(byte[] b, int from, int to, long lineNumber) {
-    if (from == to) {
-      return;
-    }
-    rows++;
+  /** Checks one row; an accepted one is added to {@code into}. */
+  @Override
+  public Outcome process(SourceRecord<Line> record, Aggregates into) {
+    Line line = record.value();
+    byte[] b = line.bytes();
     CsvSplitter f = splitter;
-    int n = f.split(b, from, to);
+    int n = f.split(b, line.start(), line.end());
     if (n < 0) {
-      reject(b, from, to, lineNumber, "BAD_QUOTING");
-      return;
+      return BAD_QUOTING;
     }
     SettlementJobType.Columns c = columns;
     if (n != c.fieldCount()) {
-      reject(b, from, to, lineNumber, "FIELD_COUNT");
-      return;
+      return FIELD_COUNT;
     }
     if (f.isEmpty(c.txnId()) || f.isEmpty(c.merchantId())) {
-      reject(b, from, to, lineNumber, "MISSING_FIELD");
-      return;
+      return MISSING_FIELD;
     }
     int a = c.amount();
     long hundredths =
         f.escaped(a) ? Amounts.INVALID : Amounts.parseHundredths(b, f.start(a), f.end(a));
     if (hundredths == Amounts.INVALID) {
-      reject(b, from, to, lineNumber, "BAD_AMOUNT");
-      return;
+      return BAD_AMOUNT;
     }
     Rate rate = rate(b, c.currency());
-    long cents = 0;
-    if (rate != null) {
-      cents = rate.cents(hundredths);
-      if (cents == Rate.OVERFLOW) {
-        reject(b, from, to, lineNumber, "BAD_AMOUNT");
-        return;
-      }
-    } else {
-      reject(b, from, to, lineNumber, "BAD_CURRENCY");
-      return;
+    if (rate == null) {
+      return BAD_CURRENCY;
+    }
+    long cents = rate.cents(hundredths);
+    if (cents == Rate.OVERFLOW) {
+      return BAD_AMOUNT;
     }
     int status = status(b, c.status());
     if (status < 0) {
-      reject(b, from, to, lineNumber, "BAD_STATUS");
-      return;
+      return BAD_STATUS;
     }
     int t = c.createdAt();
     long day = f.escaped(t) ? Timestamps.INVALID : Timestamps.utcEpochDay(b, f.start(t), f.end(t));
     if (day == Timestamps.INVALID) {
-      reject(b, from, to, lineNumber, "BAD_TIMESTAMP");
-      return;
+      return BAD_TIMESTAMP;
     }
     if (status == PENDING) {
-      pending++;
-      return;
+      return Outcome.skip();
     }
-    accepted++;
     int m = c.merchantId();
     String merchant = f.escaped(m) ? f.value(b, m) : merchants.get(b, f.start(m), f.end(m));
-    aggregates.add(merchant, day, status == REFUNDED, cents);
+    into.add(merchant, day, status == REFUNDED, cents);
+    return Outcome.accept();
   }
 
   private Rate rate(byte[] b, int field) {
@@ -189,42 +179,6 @@ public final class SettlementRows {
     }
     return -1;
   }
-
-  private void reject(byte[] b, int from, int to, long lineNumber, String reason) {
-    rejected++;
-    StringBuilder r = rejects;
-    r.append("{\"file\":").append(fileJson).append(",\"line\":").append(lineNumber);
-    r.append(",\"reason\":\"").append(reason).append("\",\"raw\":");
-    JsonText.appendString(r, Utf8.decode(b, from, to));
-    r.append("}\n");
-  }
-
-  /** Rows seen since the last {@link #takeSegment}. */
-  public Counts counts() {
-    return new Counts(rows, accepted, pending, rejected);
-  }
-
-  /** The results since the last call, and a fresh start for the next segment. */
-  public Segment takeSegment() {
-    Segment s =
-        new Segment(counts(), aggregates, rejects.toString().getBytes(StandardCharsets.UTF_8));
-    aggregates = new Aggregates();
-    rejects = new StringBuilder();
-    rows = 0;
-    accepted = 0;
-    pending = 0;
-    rejected = 0;
-    return s;
-  }
-
-  /**
-   * What a run of lines produced.
-   *
-   * @param counts rows by outcome
-   * @param aggregates totals of the accepted rows
-   * @param rejects lines of {@code rejects.jsonl}, UTF-8, each ending in LF
-   */
-  public record Segment(Counts counts, Aggregates aggregates, byte[] rejects) {}
 
   private static boolean isAscii(String s) {
     for (int i = 0; i < s.length(); i++) {

@@ -31,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Processes one chunk of a {@link RecordJobType} job: the generic counterpart of the settlement
- * chunk code, used by {@code ChunkActivitiesImpl} for every job type that implements the SPI.
+ * Processes one chunk of a {@link RecordJobType} job; {@code ChunkActivitiesImpl} runs every job
+ * type through it.
  *
  * <p>Records are read from the job's {@link RecordSource} and given to its {@link
  * RecordProcessor}; each time the source has moved {@code segmentBytes} past the segment's start,
@@ -81,6 +81,8 @@ public final class RecordChunkRunner {
     } catch (UncheckedIOException e) {
       throw Failures.of(
           ErrorType.IO, "chunk " + chunk.index() + " of " + chunk.fileName() + ": " + e.getCause(), e);
+    } catch (ArithmeticException e) {
+      throw Failures.overflow(type.name(), e);
     }
   }
 
@@ -134,7 +136,7 @@ public final class RecordChunkRunner {
       long[] segCounts = new long[4];
       while (true) {
         SourceRecord<I> record = source.next();
-        Cursor pos = source.position();
+        long offset = source.offset();
         if (record != null) {
           if ((segCounts[0] & 0x3ff) == 0x3ff) {
             // A slow processor must not let the heartbeat time out within a segment.
@@ -152,12 +154,13 @@ public final class RecordChunkRunner {
           }
         }
         boolean last = record == null;
-        if ((last && pos.offset() > segStart.offset()) || pos.offset() - segStart.offset() >= segmentBytes) {
+        if ((last && offset > segStart.offset()) || offset - segStart.offset() >= segmentBytes) {
           if (Files.exists(stopMarker)) {
             throw Failures.of(
                 ErrorType.CANCELLED,
                 "chunk " + chunk.index() + " stopped at offset " + segStart.offset() + ": the job was cancelled");
           }
+          Cursor pos = source.position();
           Segment seg = new Segment(chunk.index(), segment, segStart.offset(), pos.offset());
           A staged = finish(type, context, seg, acc);
           Counts c = new Counts(segCounts[0], segCounts[1], segCounts[2], segCounts[3]);

@@ -14,8 +14,6 @@ import dev.ballast.api.model.MergeRequest;
 import dev.ballast.api.model.MergeResult;
 import dev.ballast.api.model.OutputFile;
 import io.temporal.activity.ActivityExecutionContext;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -69,7 +67,7 @@ public final class RecordMerger {
           }
           SegmentFile file = StagedRecords.parse(acc);
           A part = type.readAccumulator(
-              new DataInputStream(new ByteArrayInputStream(file.accumulator())), parameters);
+              new BytesInput(file.accumulator()), parameters);
           total.mergeFrom(part);
         }
         counts = counts.plus(s.counts());
@@ -97,6 +95,8 @@ public final class RecordMerger {
       throw Failures.of(ErrorType.IO, "merge of job " + request.jobId() + ": " + e, e);
     } catch (UncheckedIOException e) {
       throw Failures.of(ErrorType.IO, "merge of job " + request.jobId() + ": " + e.getCause(), e);
+    } catch (ArithmeticException e) {
+      throw Failures.overflow(type.name(), e);
     }
   }
 

@@ -3,8 +3,27 @@ package dev.ballast.activities.stage;
 /**
  * One record read from a {@link RecordSource}.
  *
- * @param line physical line number of the record, as reported in rejects
- * @param raw the record's text without its line ending, as reported in rejects
- * @param value the parsed record
+ * <p>A source may hand out the same mutable record object on every call to {@link
+ * RecordSource#next} (the byte-level {@link LineSource} does, so reading allocates nothing per
+ * row): a record is valid only until the next call, and a processor must not keep it.
+ *
+ * @param <I> the parsed record type
  */
-public record SourceRecord<I>(long line, String raw, I value) {}
+public interface SourceRecord<I> {
+  /** Physical line number of the record, as reported in rejects. */
+  long line();
+
+  /** The record's text without its line ending, as reported in rejects. */
+  String raw();
+
+  /** The parsed record. */
+  I value();
+
+  /** An immutable record whose text is already decoded. */
+  static <I> SourceRecord<I> of(long line, String raw, I value) {
+    return new Decoded<>(line, raw, value);
+  }
+
+  /** The record {@link #of} returns. */
+  record Decoded<I>(long line, String raw, I value) implements SourceRecord<I> {}
+}

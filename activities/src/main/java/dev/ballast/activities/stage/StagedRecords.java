@@ -7,11 +7,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ballast.activities.files.AtomicFiles;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.Counts;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,8 +37,6 @@ public final class StagedRecords {
       new ObjectMapper()
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
           .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-
-  private static final ObjectMapper PLAIN = new ObjectMapper();
 
   private StagedRecords() {}
 
@@ -107,7 +104,7 @@ public final class StagedRecords {
 
   /** Parses an {@code .acc} file's bytes. */
   public static SegmentFile parse(byte[] acc) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(acc));
+    BytesInput in = new BytesInput(acc);
     if (in.readInt() != MAGIC) {
       throw new IOException("not a staged record segment");
     }
@@ -119,11 +116,12 @@ public final class StagedRecords {
     long rejectsBytes = in.readLong();
     String rejectsSha = in.readUTF();
     int len = in.readInt();
-    if (len < 0 || len > acc.length) {
+    if (len < 0 || len > in.remaining()) {
       throw new IOException("staged segment has a bad accumulator length");
     }
-    byte[] accumulator = in.readNBytes(len);
-    if (accumulator.length != len || in.readInt() != MAGIC || in.read() != -1) {
+    byte[] accumulator = new byte[len];
+    in.readFully(accumulator);
+    if (in.remaining() != 4 || in.readInt() != MAGIC) {
       throw new IOException("staged segment has a bad trailer");
     }
     return new SegmentFile(start, end, firstLine, nextLine, counts, rejectsBytes, rejectsSha, accumulator);
@@ -193,22 +191,18 @@ public final class StagedRecords {
     }
   }
 
-  /** One line of rejects.jsonl, with its LF. */
+  /**
+   * One line of rejects.jsonl, with its LF: {@code {"file":…,"line":…,"reason":…,"raw":…}}, the
+   * strings escaped as Jackson's default writer escapes them.
+   */
   public static byte[] rejectLine(String file, long line, String reason, String raw) {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("file", file);
-    m.put("line", line);
-    m.put("reason", reason);
-    m.put("raw", raw);
-    try {
-      byte[] json = PLAIN.writeValueAsBytes(m);
-      byte[] out = java.util.Arrays.copyOf(json, json.length + 1);
-      out[json.length] = '\n';
-      return out;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    StringBuilder out = new StringBuilder(raw.length() + file.length() + reason.length() + 48);
+    out.append("{\"file\":");
+    JsonText.appendString(out, file);
+    out.append(",\"line\":").append(line).append(",\"reason\":");
+    JsonText.appendString(out, reason);
+    out.append(",\"raw\":");
+    JsonText.appendString(out, raw);
+    return out.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
   }
-
-
 }

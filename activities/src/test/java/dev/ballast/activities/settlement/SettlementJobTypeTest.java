@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.activities.stage.JsonText;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

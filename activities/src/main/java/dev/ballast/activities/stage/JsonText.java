@@ -1,4 +1,4 @@
-package dev.ballast.activities.settlement;
+package dev.ballast.activities.stage;
 
 /**
  * JSON string escaping exactly as Jackson's default writer does it: {@code "} and {@code \}

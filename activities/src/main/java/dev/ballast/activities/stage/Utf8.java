@@ -1,13 +1,13 @@
-package dev.ballast.activities.settlement;
+package dev.ballast.activities.stage;
 
 import java.nio.charset.StandardCharsets;
 
-/** UTF-8 helpers of the record engine. */
-final class Utf8 {
+/** UTF-8 decoding for byte-level record sources. */
+public final class Utf8 {
   private Utf8() {}
 
   /** Decodes {@code b[from, to)}; malformed input becomes U+FFFD, as {@code new String} does. */
-  static String decode(byte[] b, int from, int to) {
+  public static String decode(byte[] b, int from, int to) {
     for (int i = from; i < to; i++) {
       if (b[i] < 0) {
         return new String(b, from, to - from, StandardCharsets.UTF_8);

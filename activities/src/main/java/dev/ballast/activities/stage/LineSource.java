@@ -1,0 +1,117 @@
+package dev.ballast.activities.stage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * A {@link RecordSource} of raw lines, as bytes: one record per non-blank line, LF or CR LF
+ * endings (a lone CR is content), the last line may lack its LF. Blank lines are not records but
+ * count as lines. It allocates nothing per line (the {@link Line} it returns is reused), so it
+ * suits job types that parse bytes themselves, such as {@code settlement}; {@link CsvSource}
+ * builds CSV rows on top of it.
+ */
+public final class LineSource implements RecordSource<Line> {
+  private static final int READ_STEP = 256 << 10;
+
+  private final FileChannel in;
+  private final long end;
+  private final Line current = new Line();
+  private byte[] buf = new byte[READ_STEP];
+  private int bufStart;
+  private int bufEnd;
+  /** File offset of {@code buf[0]}. */
+  private long bufOffset;
+  private long line;
+
+  private LineSource(FileChannel in, Cursor from, long end) {
+    this.in = in;
+    this.end = end;
+    this.bufOffset = from.offset();
+    this.line = from.line();
+  }
+
+  /** Opens {@code file} at {@code from}, reading up to byte offset {@code end}. */
+  public static LineSource open(Path file, Cursor from, long end) throws IOException {
+    return new LineSource(FileChannel.open(file, StandardOpenOption.READ), from, end);
+  }
+
+  @Override
+  public Line next() throws IOException {
+    while (true) {
+      int lf = findLineEnd();
+      if (lf < 0 && bufStart == bufEnd) {
+        return null;
+      }
+      int stop = lf < 0 ? bufEnd : lf;
+      int contentEnd = lf >= 0 && stop > bufStart && buf[stop - 1] == '\r' ? stop - 1 : stop;
+      int from = bufStart;
+      long lineNo = line++;
+      bufStart = lf < 0 ? bufEnd : lf + 1;
+      if (contentEnd > from) {
+        current.set(buf, from, contentEnd, lineNo);
+        return current;
+      }
+    }
+  }
+
+  /** Index of the next LF in the buffer, reading more as needed; -1 at the end of the range. */
+  private int findLineEnd() throws IOException {
+    int scanFrom = bufStart;
+    while (true) {
+      byte[] b = buf;
+      for (int i = scanFrom, n = bufEnd; i < n; i++) {
+        if (b[i] == '\n') {
+          return i;
+        }
+      }
+      int scanned = bufEnd - bufStart;
+      if (!fill()) {
+        return -1;
+      }
+      scanFrom = bufStart + scanned;
+    }
+  }
+
+  /** Reads more of the range into the buffer, compacting or growing it; false at the range's end. */
+  private boolean fill() throws IOException {
+    long filePos = bufOffset + bufEnd;
+    if (filePos >= end) {
+      return false;
+    }
+    if (bufStart > 0) {
+      System.arraycopy(buf, bufStart, buf, 0, bufEnd - bufStart);
+      bufOffset += bufStart;
+      bufEnd -= bufStart;
+      bufStart = 0;
+    }
+    if (bufEnd == buf.length) {
+      buf = Arrays.copyOf(buf, buf.length * 2);
+    }
+    int want = (int) Math.min(buf.length - bufEnd, end - filePos);
+    int n = in.read(ByteBuffer.wrap(buf, bufEnd, want), filePos);
+    if (n < 0) {
+      throw new IOException("unexpected end of input at offset " + filePos);
+    }
+    bufEnd += n;
+    return true;
+  }
+
+  @Override
+  public long offset() {
+    return bufOffset + bufStart;
+  }
+
+  @Override
+  public Cursor position() {
+    return new Cursor(bufOffset + bufStart, line);
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}
