@@ -3,19 +3,19 @@ package dev.ballast.activities;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
 import dev.ballast.activities.job.JobType;
-import dev.ballast.activities.settlement.SettlementJobType;
 import dev.ballast.activities.stage.JobModule;
 import java.util.ServiceLoader;
 
 /**
- * Binds the built-in job types and every {@link JobModule} found with {@link ServiceLoader}.
- * Activity implementations are built by Guice from their constructors.
+ * Binds the job types of every {@link JobModule} found with {@link ServiceLoader}: the built-in
+ * {@code settlement}, {@code load} and {@code wordcount} are registered that way too. Activity
+ * implementations are built by Guice from their constructors.
  */
 public class ActivitiesModule extends AbstractModule {
   @Override
   protected void configure() {
-    Multibinder<JobType> types = Multibinder.newSetBinder(binder(), JobType.class);
-    types.addBinding().to(SettlementJobType.class);
+    // An empty set rather than a missing binding when no job module is on the class path.
+    Multibinder.newSetBinder(binder(), JobType.class);
     // Job types packaged as a JobModule (listed in META-INF/services) are found on the class path.
     for (JobModule module : ServiceLoader.load(JobModule.class)) {
       install(module);
