@@ -135,38 +135,43 @@ public final class Pipelines {
     CompletableFuture<PipelineResult> result = stub.getResultAsync(PipelineResult.class);
     Set<String> followed = new HashSet<>();
     Set<Integer> announcedSkips = new HashSet<>();
-    while (!result.isDone()) {
+    while (true) {
       Optional<PipelineProgress> progress = Optional.empty();
       try {
         progress = progress(client, id);
       } catch (RuntimeException e) {
         // the pipeline is finishing or its task is being retried: ask again
       }
+      boolean followedOne = false;
       if (progress.isPresent()) {
         PipelineProgress p = progress.get();
         int total = p.stages().size();
+        // In order, every stage this run of the pipeline started and that was not followed yet,
+        // including one that already ended while the stage before it was being followed.
         for (StageProgress s : p.stages()) {
           if (s.state() == State.SKIPPED_INTACT && announcedSkips.add(s.index())) {
             out.printf("stage %d of %d: %s skipped: its published result is intact%n", s.index() + 1, total, s.jobId());
             out.flush();
+          } else if (s.runId() != null && followed.add(s.runId())) {
+            out.printf("stage %d of %d: %s (%s)%n", s.index() + 1, total, s.jobId(), s.type());
+            out.flush();
+            // The stage's own outcome is printed by the job code; the pipeline's follows below.
+            Jobs.follow(client, s.jobId(), s.runId(), out, err, terminal);
+            followedOne = true;
+            break;
           }
         }
-        Optional<StageProgress> running = runningStage(p);
-        if (running.isPresent() && followed.add(running.get().runId())) {
-          StageProgress s = running.get();
-          out.printf("stage %d of %d: %s (%s)%n", s.index() + 1, total, s.jobId(), s.type());
-          out.flush();
-          // The stage's own outcome is printed by the job code; the pipeline's follows below.
-          Jobs.follow(client, s.jobId(), s.runId(), out, err, terminal);
-          continue;
-        }
+      }
+      if (followedOne) {
+        continue;
+      }
+      if (result.isDone()) {
+        break;
       }
       try {
         result.get(500, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException notYet) {
-        // keep polling
-      } catch (ExecutionException failed) {
-        break;
+      } catch (TimeoutException | ExecutionException notYetOrEnded) {
+        // ask the pipeline again; its outcome is read below
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CliException(ExitCodes.JOB_FAILED, "interrupted while following pipeline " + id, e);
