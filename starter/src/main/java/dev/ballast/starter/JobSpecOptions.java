@@ -130,8 +130,9 @@ public class JobSpecOptions {
     SpecLoader.Overrides flags =
         new SpecLoader.Overrides(id, type, inputs, output, chunkBytes, maxInFlight);
     JobSpec spec = Jobs.withId(SpecLoader.build(specFile == null ? null : cwd.resolve(specFile), flags, cwd));
-    // Unknown job type or parameters: a usage error before anything is started.
-    return SpecValidator.discovered().check(spec);
+    // Unknown job type or parameters: a usage error before anything is started. The job type's
+    // declared stage policies go into the spec here, so that the workflows only read the spec.
+    return SpecValidator.discovered().resolve(spec);
   }
 
   /**

@@ -93,7 +93,7 @@ public final class Jobs {
     try {
       WorkflowClient.start(job::run, spec);
     } catch (WorkflowExecutionAlreadyStarted e) {
-      throw new CliException(ExitCodes.CONFLICT_OR_NOT_FOUND, conflictMessage(client, spec.id()), e);
+      throw new CliException(ExitCodes.CONFLICT_OR_NOT_FOUND, conflictMessage(client, "job", spec.id()), e);
     }
   }
 
@@ -130,19 +130,20 @@ public final class Jobs {
     }
   }
 
-  private static String conflictMessage(WorkflowClient client, String id) {
+  /** Why starting {@code what} ("job", "pipeline") {@code id} was a conflict, and what to do. */
+  static String conflictMessage(WorkflowClient client, String what, String id) {
     WorkflowExecutionStatus status;
     try {
       status = client.newUntypedWorkflowStub(id).describe().getStatus();
     } catch (RuntimeException e) {
-      return "job " + id + " already exists";
+      return what + " " + id + " already exists";
     }
     return switch (status) {
       case WORKFLOW_EXECUTION_STATUS_RUNNING, WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW ->
-          "job " + id + " is already running; watch it with ballast watch " + id;
+          what + " " + id + " is already running; watch it with ballast watch " + id;
       case WORKFLOW_EXECUTION_STATUS_COMPLETED ->
-          "job " + id + " already completed; pass --rerun to run it again";
-      default -> "job " + id + " already exists (" + statusName(status) + "); pass --rerun to run it again";
+          what + " " + id + " already completed; pass --rerun to run it again";
+      default -> what + " " + id + " already exists (" + statusName(status) + "); pass --rerun to run it again";
     };
   }
 
@@ -173,6 +174,16 @@ public final class Jobs {
    * @throws WorkflowNotFoundException when there is no such job
    */
   public static Optional<JobProgress> progress(WorkflowClient client, String id) {
+    return query(client, id, "progress", JobProgress.class);
+  }
+
+  /**
+   * The answer of the latest run of workflow {@code id} to query {@code queryType}, or empty when
+   * no worker answers within {@link #QUERY_TIMEOUT}.
+   *
+   * @throws WorkflowNotFoundException when there is no such workflow
+   */
+  public static <T> Optional<T> query(WorkflowClient client, String id, String queryType, Class<T> type) {
     QueryWorkflowResponse response;
     try {
       response =
@@ -184,7 +195,7 @@ public final class Jobs {
                   QueryWorkflowRequest.newBuilder()
                       .setNamespace(client.getOptions().getNamespace())
                       .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
-                      .setQuery(WorkflowQuery.newBuilder().setQueryType("progress"))
+                      .setQuery(WorkflowQuery.newBuilder().setQueryType(queryType))
                       .build());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
@@ -200,7 +211,7 @@ public final class Jobs {
           client
               .getOptions()
               .getDataConverter()
-              .fromPayloads(0, Optional.of(response.getQueryResult()), JobProgress.class, JobProgress.class));
+              .fromPayloads(0, Optional.of(response.getQueryResult()), type, type));
     } catch (RuntimeException e) {
       return Optional.empty();
     }
@@ -227,7 +238,16 @@ public final class Jobs {
    * @return the exit code: 0 completed, 1 failed or timed out, 3 cancelled or terminated
    */
   public static int follow(WorkflowClient client, String id, PrintWriter out, PrintWriter err, boolean terminal) {
-    WorkflowStub stub = client.newUntypedWorkflowStub(id);
+    return follow(client, id, null, out, err, terminal);
+  }
+
+  /**
+   * Like {@link #follow(WorkflowClient, String, PrintWriter, PrintWriter, boolean)}, but follows
+   * run {@code runId} of the job (null: its latest run), e.g. the run a pipeline stage started.
+   */
+  public static int follow(
+      WorkflowClient client, String id, String runId, PrintWriter out, PrintWriter err, boolean terminal) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(id, Optional.ofNullable(runId), Optional.empty());
     Instant since = startTime(stub, id);
     CompletableFuture<JobResult> result = stub.getResultAsync(JobResult.class);
     ProgressLine line = new ProgressLine(out, terminal);

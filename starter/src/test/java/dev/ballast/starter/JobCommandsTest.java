@@ -89,4 +89,67 @@ class JobCommandsTest {
     assertEquals(0, paused.code(), paused.err());
     assertEquals("paused job nightly-1", paused.out().trim());
   }
+
+  /** The spec a job or pipeline was started with, read back from its history. */
+  private static <T> T startedWith(String id, Class<T> type) throws Exception {
+    try (JobConnection c = JobConnection.open(temporal.address(), "default", "test")) {
+      io.temporal.api.common.v1.Payloads input = c.client().fetchHistory(id).getEvents().get(0)
+          .getWorkflowExecutionStartedEventAttributes().getInput();
+      return c.client().getOptions().getDataConverter().fromPayloads(0, java.util.Optional.of(input), type, type);
+    }
+  }
+
+  @Test
+  void aLoadJobStartsWithTheLoadPolicyWhereItsSpecSetsNone() throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("load.json"), "{\"type\": \"load\", \"inputs\": [\"in.csv\"],"
+        + " \"output\": \"loaded\", \"parameters\": {\"table\": \"t\", \"key\": [\"k\"]},"
+        + " \"policies\": {\"process\": {\"retry\": {\"maximumAttempts\": 3}}}}");
+    Cli.Result started = Cli.run(env, dir, "start", "load.json", "--id", "load-policy-1");
+    assertEquals(0, started.code(), started.err());
+    dev.ballast.api.model.JobSpec spec = startedWith("load-policy-1", dev.ballast.api.model.JobSpec.class);
+    dev.ballast.api.model.StagePolicy process = spec.policy(dev.ballast.api.model.Stage.PROCESS);
+    assertEquals(3, process.retry().maximumAttempts(), "the spec's own field wins");
+    assertEquals(dev.ballast.activities.load.LoadJobType.PROCESS_POLICY.retry().initialInterval(),
+        process.retry().initialInterval(), "the rest is the load job's");
+    assertEquals(java.time.Duration.ofMinutes(1), process.retry().maximumInterval());
+    assertEquals(java.time.Duration.ofSeconds(30), process.timeouts().heartbeat());
+    assertTrue(process.retry().nonRetryableErrorTypes().contains("DB_CONSTRAINT"));
+    assertEquals(dev.ballast.api.model.StagePolicy.defaults(dev.ballast.api.model.Stage.MERGE),
+        spec.policy(dev.ballast.api.model.Stage.MERGE));
+
+    Cli.Result settlement = Cli.run(env, dir, "start", "--id", "settlement-policy-1", "--type", "settlement",
+        "--input", "in.csv", "--output", "out");
+    assertEquals(0, settlement.code(), settlement.err());
+    assertEquals(null, startedWith("settlement-policy-1", dev.ballast.api.model.JobSpec.class).policies(),
+        "a type without a policy of its own leaves the spec as it was");
+  }
+
+  @Test
+  void aPipelineStartsPrintingItsIdAndItsLoadStageGetsTheLoadPolicy() throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("pipe.json"), "{\"id\": \"pipe-start-1\", \"stages\": ["
+        + "{\"type\": \"settlement\", \"inputs\": [\"in.csv\"], \"output\": \"settled\"},"
+        + "{\"type\": \"load\", \"output\": \"loaded\", \"parameters\": {\"table\": \"t\", \"key\": [\"k\"]}}]}");
+    Cli.Result started = Cli.run(env, dir, "start", "pipe.json");
+    assertEquals(0, started.code(), started.err());
+    assertEquals("pipe-start-1", started.out().trim());
+    dev.ballast.api.model.PipelineSpec spec = startedWith("pipe-start-1", dev.ballast.api.model.PipelineSpec.class);
+    assertEquals(null, spec.stages().get(0).policies());
+    assertEquals(dev.ballast.activities.load.LoadJobType.PROCESS_POLICY,
+        spec.stages().get(1).policy(dev.ballast.api.model.Stage.PROCESS));
+
+    Cli.Result again = Cli.run(env, dir, "start", "pipe.json");
+    assertEquals(ExitCodes.CONFLICT_OR_NOT_FOUND, again.code());
+    assertEquals("pipeline pipe-start-1 is already running; watch it with ballast watch pipe-start-1", again.err().trim());
+
+    // No worker here: the pipeline's stages are unknown, and pause says what to do instead.
+    Cli.Result status = Cli.run(env, dir, "status", "pipe-start-1");
+    assertEquals(0, status.code(), status.err());
+    assertTrue(status.out().contains("type: pipeline") && status.out().contains("status: RUNNING"), status.out());
+    Cli.Result pause = Cli.run(env, dir, "pause", "pipe-start-1");
+    assertEquals(ExitCodes.CONFLICT_OR_NOT_FOUND, pause.code());
+    assertTrue(pause.err().contains("ballast pause pipe-start-1.N-TYPE"), pause.err());
+
+    Cli.Result bad = Cli.run(env, dir, "start", "pipe.json", "--type", "load");
+    assertEquals(ExitCodes.USAGE, bad.code());
+  }
 }

@@ -62,4 +62,24 @@ class JobsCommandTest {
     assertTrue(unknown.err().contains("unknown wordcount parameter 'colum' (allowed: column"), unknown.err());
     assertEquals(1, unknown.errLines(), unknown.err());
   }
+
+  @Test
+  void listsEachTypesDefaultStagePolicies() throws Exception {
+    Cli.Result load = Cli.run("jobs", "load");
+    assertEquals(0, load.code(), load.err());
+    assertTrue(load.out().lines().anyMatch(l -> l.equals("    process  20 attempts, 2s doubling to 1m apart; 30m per"
+        + " attempt, heartbeat 30s; never retried: DB_CONSTRAINT, DB_SCHEMA, DB_DATA, DB_AUTH")), load.out());
+    Cli.Result settlement = Cli.run("jobs", "settlement");
+    assertTrue(settlement.out().lines().anyMatch(l -> l.equals(
+        "    process  10 attempts, 1s doubling to 30s apart; 30m per attempt, heartbeat 10s")), settlement.out());
+
+    com.fasterxml.jackson.databind.JsonNode json =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(Cli.run("jobs", "--json").out());
+    for (com.fasterxml.jackson.databind.JsonNode type : json) {
+      com.fasterxml.jackson.databind.JsonNode retry = type.get("policies").get("process").get("retry");
+      assertEquals(type.get("name").asText().equals("load") ? 20 : 10, retry.get("maximumAttempts").asInt(), type.toString());
+      assertEquals(type.get("name").asText().equals("load") ? "1m" : "30s", retry.get("maximumInterval").asText());
+      assertEquals("5", type.get("policies").get("commit").get("retry").get("maximumAttempts").asText());
+    }
+  }
 }

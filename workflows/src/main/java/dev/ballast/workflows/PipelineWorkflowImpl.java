@@ -5,6 +5,9 @@ import dev.ballast.api.activity.PipelineActivities;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.OutputFile;
+import dev.ballast.api.model.PipelineProgress;
+import dev.ballast.api.model.PipelineProgress.State;
+import dev.ballast.api.model.PipelineProgress.StageProgress;
 import dev.ballast.api.model.PipelineResult;
 import dev.ballast.api.model.PipelineSpec;
 import dev.ballast.api.model.PublishedQuery;
@@ -14,7 +17,11 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.ChildWorkflowFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -49,12 +56,20 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
               .build());
 
   private String current;
+  /** What the {@code pipelineProgress} query answers; only ever replaced, never mutated. */
+  private PipelineProgress progress;
 
   @Override
   public PipelineResult run(PipelineSpec spec) {
     if (spec.stages() == null || spec.stages().isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure("pipeline " + spec.id() + " has no stages", "BAD_SPEC");
     }
+    List<StageProgress> initial = new ArrayList<>();
+    for (int i = 0; i < spec.stages().size(); i++) {
+      String type = spec.stages().get(i).type();
+      initial.add(new StageProgress(i, type, PipelineWorkflow.stageJobId(spec.id(), i, type), null, State.PENDING));
+    }
+    progress = new PipelineProgress(spec.id(), -1, List.copyOf(initial));
     List<JobResult> results = new ArrayList<>();
     List<Integer> skipped = new ArrayList<>();
     JobResult previous = null;
@@ -66,11 +81,13 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         stage = withInputs(stage, forwarded(previous));
       }
       current = jobId;
+      mark(i, null, State.RUNNING);
       JobResult done = activities.published(new PublishedQuery(stage.output(), jobId));
       if (done != null) {
         log.info("stage {} ({}) already published an intact result in {}; skipping it", i + 1, jobId, stage.output());
         skipped.add(i);
         previous = done;
+        mark(i, null, State.SKIPPED_INTACT);
       } else {
         JobWorkflow job =
             Workflow.newChildWorkflowStub(
@@ -82,17 +99,46 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                     .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                     .setStaticSummary("stage " + (i + 1) + " of pipeline " + spec.id() + ": " + stage.type())
                     .build());
-        previous = job.run(stage);
+        // The same command as a plain job.run(stage), but the child's run id becomes known once it
+        // started, so that `ballast watch` follows this run of the stage's job, not an earlier one.
+        Promise<JobResult> result = Async.function(job::run, stage);
+        try {
+          mark(i, Workflow.getWorkflowExecution(job).get().getRunId(), State.RUNNING);
+          previous = result.get();
+        } catch (RuntimeException e) {
+          mark(i, progress.stages().get(i).runId(), cancelled(e) ? State.CANCELLED : State.FAILED);
+          throw e;
+        }
+        mark(i, progress.stages().get(i).runId(), State.COMPLETED);
       }
       results.add(previous);
     }
     current = null;
+    progress = new PipelineProgress(progress.pipelineId(), -1, progress.stages());
     return new PipelineResult(spec.id(), List.copyOf(results), List.copyOf(skipped));
   }
 
   @Override
   public String currentJob() {
     return current;
+  }
+
+  @Override
+  public PipelineProgress pipelineProgress() {
+    return progress;
+  }
+
+  /** Replaces stage {@code index}'s run id and state, and makes it the current stage. */
+  private void mark(int index, String runId, State state) {
+    List<StageProgress> stages = new ArrayList<>(progress.stages());
+    StageProgress s = stages.get(index);
+    stages.set(index, new StageProgress(index, s.type(), s.jobId(), runId, state));
+    progress = new PipelineProgress(progress.pipelineId(), index, List.copyOf(stages));
+  }
+
+  private static boolean cancelled(RuntimeException e) {
+    return e instanceof CanceledFailure
+        || (e instanceof ChildWorkflowFailure c && c.getCause() instanceof CanceledFailure);
   }
 
   private static List<String> forwarded(JobResult result) {

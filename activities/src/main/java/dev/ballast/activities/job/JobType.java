@@ -1,5 +1,7 @@
 package dev.ballast.activities.job;
 
+import dev.ballast.api.model.Stage;
+import dev.ballast.api.model.StagePolicy;
 import java.util.List;
 import java.util.Map;
 
@@ -38,5 +40,15 @@ public interface JobType {
   /** One line describing the job type, for {@code ballast jobs}. */
   default String description() {
     return "";
+  }
+
+  /**
+   * The retry and timeout policy this job type's jobs get for {@code stage} when their spec does
+   * not set one; a field the spec's {@code policies} does set wins over it. The starter resolves
+   * it into the spec it starts (so workflows only ever read the spec), and {@code ballast jobs}
+   * lists it. Default: the engine's {@link StagePolicy#defaults(Stage)}.
+   */
+  default StagePolicy defaultPolicy(Stage stage) {
+    return StagePolicy.defaults(stage);
   }
 }

@@ -13,6 +13,10 @@ import dev.ballast.activities.stage.RecordJobType;
 import dev.ballast.activities.stage.RecordProcessor;
 import dev.ballast.activities.stage.RecordSource;
 import dev.ballast.activities.stage.Segment;
+import dev.ballast.api.model.RetrySpec;
+import dev.ballast.api.model.Stage;
+import dev.ballast.api.model.StagePolicy;
+import dev.ballast.api.model.TimeoutSpec;
 import java.io.DataInput;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +28,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * NULL. Keys should be unique in the input: for a repeated key the last row written wins.
  *
  * <p>Database errors are classified by SQLState ({@link LoadErrors}): transient ones are retried
- * by the process stage's retry policy, the others fail the job at once with a clear message.
+ * by the process stage's retry policy ({@link #PROCESS_POLICY} unless the spec sets one), the
+ * others fail the job at once with a clear message.
  * Output: {@code load.json} (table, key, rows, sum of {@code sumColumn}).
  */
 public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
@@ -54,6 +61,21 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
   public static final String OUTPUT = "load.json";
   /** The table holding the load markers, created when missing. */
   public static final String MARKERS = "ballast_load_markers";
+
+  /**
+   * The load job's process-stage policy, sized for a database that restarts or fails over: 20
+   * attempts, 2 s doubling to 1 min apart, so a chunk keeps trying for about 15 minutes (2 + 4 + 8
+   * + 16 + 32 s, then 1 min between attempts); a heartbeat timeout of 30 s, longer than the
+   * default connect timeout (10 s) that an attempt may spend waiting for a connection; and every
+   * non-retryable {@link LoadErrors} type declared as such. A spec's {@code policies.process}
+   * overrides any of these fields.
+   */
+  public static final StagePolicy PROCESS_POLICY =
+      new StagePolicy(
+          new RetrySpec(
+              Duration.ofSeconds(2), 2.0, Duration.ofMinutes(1), 20,
+              Arrays.stream(LoadErrors.values()).filter(e -> !e.retryable()).map(Enum::name).toList()),
+          new TimeoutSpec(Duration.ofMinutes(30), Duration.ofSeconds(30), null, null));
 
   private static final Logger log = LoggerFactory.getLogger(LoadJobType.class);
 
@@ -75,6 +97,11 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
   @Override
   public String description() {
     return "upserts CSV rows into a PostgreSQL table on a key, idempotently (one transaction per staged segment)";
+  }
+
+  @Override
+  public StagePolicy defaultPolicy(Stage stage) {
+    return stage == Stage.PROCESS ? PROCESS_POLICY : StagePolicy.defaults(stage);
   }
 
   @Override

@@ -258,6 +258,36 @@ class LoadJobTypeTest {
     assertFalse(LoadErrors.failure("t", new SQLException("x", "40001")).isNonRetryable());
   }
 
+  @Test
+  void declaresAProcessPolicyForDatabaseRestartsAndKeepsTheOtherStagesDefaults() {
+    LoadJobType load = new LoadJobType(new Connections(name -> null));
+    dev.ballast.api.model.StagePolicy process = load.defaultPolicy(dev.ballast.api.model.Stage.PROCESS);
+    dev.ballast.api.model.StagePolicy engine = dev.ballast.api.model.StagePolicy.defaults(dev.ballast.api.model.Stage.PROCESS);
+    assertEquals(LoadJobType.PROCESS_POLICY, process);
+    assertTrue(process.retry().maximumAttempts() > engine.retry().maximumAttempts());
+    assertTrue(process.retry().maximumInterval().compareTo(engine.retry().maximumInterval()) > 0);
+    // How long a chunk keeps retrying before the job fails: long enough for a database restart.
+    java.time.Duration waited = java.time.Duration.ZERO;
+    java.time.Duration interval = process.retry().initialInterval();
+    for (int attempt = 1; attempt < process.retry().maximumAttempts(); attempt++) {
+      waited = waited.plus(interval);
+      interval = java.time.Duration.ofMillis(Math.min(process.retry().maximumInterval().toMillis(),
+          (long) (interval.toMillis() * process.retry().backoffCoefficient())));
+    }
+    assertTrue(waited.compareTo(java.time.Duration.ofMinutes(10)) > 0, "retries span " + waited);
+    // The heartbeat timeout outlasts the wait for a connection (connectTimeoutSeconds, default 10).
+    assertTrue(process.timeouts().heartbeat().getSeconds() > 10);
+    // Exactly the non-retryable classes are declared non-retryable; transient errors are retried.
+    assertEquals(
+        java.util.Arrays.stream(LoadErrors.values()).filter(e -> !e.retryable()).map(Enum::name).toList(),
+        process.retry().nonRetryableErrorTypes());
+    assertFalse(process.retry().nonRetryableErrorTypes().contains(LoadErrors.DB_TRANSIENT.name()));
+    for (dev.ballast.api.model.Stage other : List.of(dev.ballast.api.model.Stage.PLAN,
+        dev.ballast.api.model.Stage.MERGE, dev.ballast.api.model.Stage.COMMIT)) {
+      assertEquals(dev.ballast.api.model.StagePolicy.defaults(other), load.defaultPolicy(other));
+    }
+  }
+
   /** The load job whose worker dies once, right after segment 2's transaction committed. */
   static final class DyingLoad extends LoadJobType {
     static final String NAME_ = "load-dying";

@@ -1,5 +1,6 @@
 package dev.ballast.api.workflow;
 
+import dev.ballast.api.model.PipelineProgress;
 import dev.ballast.api.model.PipelineResult;
 import dev.ballast.api.model.PipelineSpec;
 import io.temporal.workflow.QueryMethod;
@@ -19,6 +20,13 @@ public interface PipelineWorkflow {
   /** The job id of the stage running now (null before the first, and after the last). */
   @QueryMethod
   String currentJob();
+
+  /**
+   * Every stage with its job id and state (pending, running, completed, failed, cancelled,
+   * skipped-intact) and the run of its job; what {@code ballast status} and {@code watch} show.
+   */
+  @QueryMethod
+  PipelineProgress pipelineProgress();
 
   /** Job id of stage {@code index} (0-based) of pipeline {@code pipelineId}. */
   static String stageJobId(String pipelineId, int index, String type) {

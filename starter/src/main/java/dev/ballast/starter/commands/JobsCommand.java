@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ballast.activities.job.JobType;
 import dev.ballast.activities.job.JobTypes;
 import dev.ballast.activities.job.Parameter;
+import dev.ballast.api.model.RetrySpec;
+import dev.ballast.api.model.Stage;
+import dev.ballast.api.model.StagePolicy;
+import dev.ballast.api.model.TimeoutSpec;
 import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.CliException;
 import dev.ballast.starter.ExitCodes;
+import dev.ballast.starter.spec.Durations;
 import dev.ballast.starter.spec.SpecValidator;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -24,8 +29,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description =
         "Lists the job types this build registers (built in, and every JobModule on the class path)"
-            + " with their parameters: type, required or default, description. `run` and `start`"
-            + " check a spec against them before starting anything.")
+            + " with their parameters (type, required or default, description) and their default"
+            + " retry and timeout policy per stage, which a spec's `policies` override field by"
+            + " field. `run` and `start` check a spec against them before starting anything.")
 public class JobsCommand extends BaseCommand {
   @Option(names = "--json", description = "Print JSON instead of text.")
   boolean json;
@@ -64,6 +70,11 @@ public class JobsCommand extends BaseCommand {
           params.add(m);
         }
         entry.put("parameters", params);
+        Map<String, Object> policies = new LinkedHashMap<>();
+        for (Stage stage : Stage.values()) {
+          policies.put(stage.key(), policyJson(type.defaultPolicy(stage)));
+        }
+        entry.put("policies", policies);
         list.add(entry);
       }
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list));
@@ -81,9 +92,69 @@ public class JobsCommand extends BaseCommand {
         String need = p.required() ? "required" : p.defaultValue() == null ? "optional" : "default " + p.defaultValue();
         out.printf("    %-" + width + "s  %-11s  %-20s  %s%n", p.name(), p.type().label(), need, p.description());
       }
+      out.println("  policies (a spec's \"policies\" override any field):");
+      for (Stage stage : Stage.values()) {
+        out.printf("    %-8s %s%n", stage.key(), describe(type.defaultPolicy(stage)));
+      }
       out.println();
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /**
+   * One line for a stage policy: {@code 20 attempts, 2s doubling to 1m apart; 30m per attempt,
+   * heartbeat 30s; never retried: DB_CONSTRAINT, DB_SCHEMA}.
+   */
+  public static String describe(StagePolicy policy) {
+    RetrySpec r = policy.retry();
+    TimeoutSpec t = policy.timeouts();
+    StringBuilder sb = new StringBuilder();
+    Integer attempts = r.maximumAttempts();
+    sb.append(attempts == null || attempts == 0 ? "unlimited attempts" : attempts + (attempts == 1 ? " attempt" : " attempts"));
+    if (r.initialInterval() != null) {
+      sb.append(", ").append(Durations.format(r.initialInterval()));
+      if (r.backoffCoefficient() != null && r.backoffCoefficient() != 1.0) {
+        sb.append(r.backoffCoefficient() == 2.0 ? " doubling" : " growing x" + r.backoffCoefficient());
+      }
+      if (r.maximumInterval() != null) {
+        sb.append(" to ").append(Durations.format(r.maximumInterval()));
+      }
+      sb.append(" apart");
+    }
+    if (t.startToClose() != null) {
+      sb.append("; ").append(Durations.format(t.startToClose())).append(" per attempt");
+    }
+    if (t.heartbeat() != null) {
+      sb.append(", heartbeat ").append(Durations.format(t.heartbeat()));
+    }
+    if (t.scheduleToClose() != null) {
+      sb.append(", ").append(Durations.format(t.scheduleToClose())).append(" in all");
+    }
+    if (r.nonRetryableErrorTypes() != null && !r.nonRetryableErrorTypes().isEmpty()) {
+      sb.append("; never retried: ").append(String.join(", ", r.nonRetryableErrorTypes()));
+    }
+    return sb.toString();
+  }
+
+  /** A stage policy as a spec's {@code policies} entry would write it. */
+  private static Map<String, Object> policyJson(StagePolicy policy) {
+    Map<String, Object> retry = new LinkedHashMap<>();
+    RetrySpec r = policy.retry();
+    retry.put("initialInterval", r.initialInterval() == null ? null : Durations.format(r.initialInterval()));
+    retry.put("backoffCoefficient", r.backoffCoefficient());
+    retry.put("maximumInterval", r.maximumInterval() == null ? null : Durations.format(r.maximumInterval()));
+    retry.put("maximumAttempts", r.maximumAttempts());
+    retry.put("nonRetryableErrorTypes", r.nonRetryableErrorTypes());
+    Map<String, Object> timeouts = new LinkedHashMap<>();
+    TimeoutSpec t = policy.timeouts();
+    timeouts.put("startToClose", t.startToClose() == null ? null : Durations.format(t.startToClose()));
+    timeouts.put("heartbeat", t.heartbeat() == null ? null : Durations.format(t.heartbeat()));
+    timeouts.put("scheduleToClose", t.scheduleToClose() == null ? null : Durations.format(t.scheduleToClose()));
+    timeouts.put("scheduleToStart", t.scheduleToStart() == null ? null : Durations.format(t.scheduleToStart()));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("retry", retry);
+    m.put("timeouts", timeouts);
+    return m;
   }
 }

@@ -6,6 +6,7 @@ import dev.ballast.starter.CliException;
 import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.JobConnection;
 import dev.ballast.starter.Jobs;
+import dev.ballast.starter.Pipelines;
 import dev.ballast.starter.TemporalOptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -38,8 +39,10 @@ import picocli.CommandLine.Option;
     name = "list",
     mixinStandardHelpOptions = true,
     description =
-        "Lists jobs, newest first: id, type, status, progress, start time and elapsed time. Stage"
-            + " workflows (ids like JOB/plan) are not listed.")
+        "Lists jobs and pipelines, newest first: id, type (`pipeline` for a pipeline), status,"
+            + " progress (a pipeline's: its current stage), start time and elapsed time. A pipeline's"
+            + " stages are listed as the jobs they are (ids like PIPELINE.2-load); stage workflows"
+            + " (ids like JOB/plan) are not listed.")
 public class ListCommand extends BaseCommand {
   private static final Set<String> STATUSES =
       Set.of("RUNNING", "COMPLETED", "FAILED", "CANCELED", "TERMINATED", "TIMED_OUT", "CONTINUED_AS_NEW");
@@ -68,7 +71,9 @@ public class ListCommand extends BaseCommand {
       List<WorkflowExecutionInfo> jobs = new ArrayList<>();
       for (WorkflowExecutionInfo info : executions(connection.stubs().blockingStub(), namespace)) {
         String id = info.getExecution().getWorkflowId();
-        if (!Jobs.WORKFLOW_TYPE.equals(info.getType().getName()) || id.contains("/")) {
+        String workflowType = info.getType().getName();
+        if (!(Jobs.WORKFLOW_TYPE.equals(workflowType) || Pipelines.WORKFLOW_TYPE.equals(workflowType))
+            || id.contains("/")) {
           continue;
         }
         if (wanted != null && !wanted.equals(Jobs.statusName(info.getStatus()))) {
@@ -81,7 +86,8 @@ public class ListCommand extends BaseCommand {
       out().printf(format, "ID", "TYPE", "STATUS", "PROGRESS", "STARTED", "ELAPSED");
       for (WorkflowExecutionInfo info : jobs) {
         String id = info.getExecution().getWorkflowId();
-        Optional<JobProgress> p = progress(connection, info);
+        boolean pipeline = Pipelines.WORKFLOW_TYPE.equals(info.getType().getName());
+        Optional<JobProgress> p = pipeline ? Optional.empty() : progress(connection, info);
         Instant started = instant(info.getStartTime());
         boolean open = "RUNNING".equals(Jobs.statusName(info.getStatus()));
         Instant end =
@@ -91,9 +97,9 @@ public class ListCommand extends BaseCommand {
         out().printf(
             format,
             id,
-            p.map(JobProgress::type).orElse("-"),
+            pipeline ? "pipeline" : p.map(JobProgress::type).orElse("-"),
             Jobs.statusName(info.getStatus()),
-            p.map(ListCommand::progressText).orElse("-"),
+            pipeline ? pipelineProgressText(connection, id) : p.map(ListCommand::progressText).orElse("-"),
             TIME.format(started),
             end == null ? "-" : Jobs.clock(Duration.between(started, end)));
       }
@@ -107,6 +113,19 @@ public class ListCommand extends BaseCommand {
       return Jobs.progress(connection.client(), info.getExecution().getWorkflowId());
     } catch (RuntimeException e) {
       return Optional.empty();
+    }
+  }
+
+  /** {@code stage 2/3 load running}, from the pipeline's query; {@code -} when unanswered. */
+  private static String pipelineProgressText(JobConnection connection, String id) {
+    try {
+      return Pipelines.progress(connection.client(), id)
+          .filter(p -> p.current() >= 0 && p.current() < p.stages().size())
+          .map(p -> "stage " + (p.current() + 1) + "/" + p.stages().size() + " "
+              + p.stages().get(p.current()).type() + " " + p.stages().get(p.current()).state().label())
+          .orElse("-");
+    } catch (RuntimeException e) {
+      return "-";
     }
   }
 
@@ -129,7 +148,8 @@ public class ListCommand extends BaseCommand {
             stub.listWorkflowExecutions(
                 ListWorkflowExecutionsRequest.newBuilder()
                     .setNamespace(namespace)
-                    .setQuery("WorkflowType = '" + Jobs.WORKFLOW_TYPE + "'")
+                    .setQuery("WorkflowType = '" + Jobs.WORKFLOW_TYPE + "' OR WorkflowType = '"
+                        + Pipelines.WORKFLOW_TYPE + "'")
                     .setPageSize(1000)
                     .setNextPageToken(token)
                     .build());

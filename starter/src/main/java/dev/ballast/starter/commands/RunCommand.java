@@ -61,7 +61,7 @@ public class RunCommand extends BaseCommand {
   protected int execute() throws Exception {
     PipelineSpec pipeline = job.pipeline(cwd());
     if (pipeline != null) {
-      return new PipelineRunner(out(), err()).run(pipeline, temporal, env());
+      return new PipelineRunner(out(), err(), terminal(), job.rerun()).run(pipeline, temporal, env());
     }
     JobSpec spec = job.build(cwd(), env());
     String address = temporal.address(env());

@@ -1,10 +1,12 @@
 package dev.ballast.starter.commands;
 
 import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.model.PipelineSpec;
 import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.JobConnection;
 import dev.ballast.starter.JobSpecOptions;
 import dev.ballast.starter.Jobs;
+import dev.ballast.starter.Pipelines;
 import dev.ballast.starter.TemporalOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,8 +16,8 @@ import picocli.CommandLine.Mixin;
     name = "start",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts a job on a Temporal service and prints its id without waiting; follow it with"
-          + " `ballast watch ID`.",
+      "Starts a job, or a pipeline (a spec file with `stages`), on a Temporal service and prints"
+          + " its id without waiting; follow it with `ballast watch ID`, see it with `ballast status ID`.",
       "Needs --address or TEMPORAL_ADDRESS (the embedded service lives only inside `ballast run`;"
           + " run `ballast server` for one other processes can use) and a worker (`ballast worker`)."
     })
@@ -25,6 +27,14 @@ public class StartCommand extends BaseCommand {
 
   @Override
   protected int execute() {
+    PipelineSpec pipeline = job.pipeline(cwd());
+    if (pipeline != null) {
+      try (JobConnection connection = JobConnection.open(temporal, env(), "start")) {
+        out().println(Pipelines.start(connection.client(), pipeline, job.rerun()));
+        out().flush();
+        return 0;
+      }
+    }
     JobSpec spec = job.build(cwd(), env());
     try (JobConnection connection =
         JobConnection.open(temporal, env(), "start")) {

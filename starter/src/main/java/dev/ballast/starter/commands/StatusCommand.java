@@ -6,6 +6,9 @@ import dev.ballast.api.model.Counts;
 import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.OutputFile;
+import dev.ballast.api.model.PipelineProgress;
+import dev.ballast.api.model.PipelineProgress.StageProgress;
+import dev.ballast.api.model.PipelineResult;
 import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.ChunkDiagnosis;
 import dev.ballast.starter.CliException;
@@ -13,6 +16,7 @@ import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.JobConnection;
 import dev.ballast.starter.JobFailures;
 import dev.ballast.starter.Jobs;
+import dev.ballast.starter.Pipelines;
 import dev.ballast.starter.TemporalOptions;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowException;
@@ -41,12 +45,15 @@ import picocli.CommandLine.Parameters;
           + " Web UI link; for a failed job its error and the failing chunk with its attempt count"
           + " and last error; for a running one the chunks being retried; for a completed one its"
           + " published files. --json prints every field for scripts.",
+      "For a pipeline: its status, each stage (job type, job id, state: pending, running,"
+          + " completed, failed, cancelled or skipped-intact) and, under stageJob, the status of the"
+          + " stage's job running now (or of the one that failed), as shown for a job.",
       "Exits 5 when there is no such job."
     })
 public class StatusCommand extends BaseCommand {
   @Mixin TemporalOptions temporal;
 
-  @Parameters(index = "0", paramLabel = "ID", description = "The job id.")
+  @Parameters(index = "0", paramLabel = "ID", description = "The job or pipeline id.")
   String id;
 
   @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -67,26 +74,134 @@ public class StatusCommand extends BaseCommand {
   protected int execute() throws Exception {
     try (JobConnection connection =
         JobConnection.open(temporal, env(), "status")) {
-      Map<String, Object> status = status(connection, id);
+      WorkflowExecutionDescription description = Pipelines.describe(connection.client(), id);
+      Map<String, Object> status =
+          Pipelines.isPipeline(description)
+              ? pipelineStatus(connection, id, description)
+              : status(connection, id);
       status.put("ui", uiLink(uiBase(), temporal.namespace(env()), id));
+      if (status.get("stageJob") instanceof Map<?, ?> stage && stage.get("id") instanceof String jobId) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> job = (Map<String, Object>) stage;
+        job.put("ui", uiLink(uiBase(), temporal.namespace(env()), jobId));
+      }
       if (json) {
         out().println(
             new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(status));
       } else {
-        for (Map.Entry<String, Object> e : status.entrySet()) {
-          if (e.getValue() instanceof List<?> list) {
-            out().println(e.getKey() + ":");
-            for (Object item : list) {
-              out().println("  " + item);
-            }
-          } else if (e.getValue() != null) {
-            out().println(e.getKey() + ": " + e.getValue());
-          }
-        }
+        printText(status, "");
       }
       out().flush();
       return 0;
     }
+  }
+
+  /** {@code key: value} lines; a list's items and a nested status (a stage's job) indented. */
+  private void printText(Map<?, ?> status, String indent) {
+    for (Map.Entry<?, ?> e : status.entrySet()) {
+      if (e.getValue() instanceof List<?> list) {
+        out().println(indent + e.getKey() + ":");
+        for (Object item : list) {
+          out().println(indent + "  " + item);
+        }
+      } else if (e.getValue() instanceof Map<?, ?> nested) {
+        out().println(indent + e.getKey() + ":");
+        printText(nested, indent + "  ");
+      } else if (e.getValue() != null) {
+        out().println(indent + e.getKey() + ": " + e.getValue());
+      }
+    }
+  }
+
+  /**
+   * One stage of a pipeline as {@code status} shows it: as text {@code 2. load
+   * nightly.2-load  running}, in JSON its fields.
+   */
+  public record StageLine(int stage, String type, String jobId, String state) {
+    @Override
+    public String toString() {
+      return stage + ". " + type + "  " + jobId + "  " + state;
+    }
+  }
+
+  /**
+   * The status fields of pipeline {@code id}: status, times, each stage (job type, job id,
+   * state) from the pipeline's {@code pipelineProgress} query, and, under {@code stageJob}, the
+   * full job status ({@link #status}) of the stage running now, or of the stage that failed.
+   */
+  static Map<String, Object> pipelineStatus(
+      JobConnection connection, String id, WorkflowExecutionDescription description) {
+    WorkflowStub stub = connection.client().newUntypedWorkflowStub(id);
+    WorkflowExecutionStatus raw = description.getStatus();
+    boolean closed =
+        raw != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+            && raw != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW;
+    Optional<PipelineProgress> progress = Pipelines.progress(connection.client(), id);
+    PipelineResult result = null;
+    JobFailures failure = null;
+    if (closed) {
+      try {
+        result = stub.getResult(5, TimeUnit.SECONDS, PipelineResult.class);
+      } catch (WorkflowException e) {
+        failure = JobFailures.explain(e);
+      } catch (TimeoutException | RuntimeException e) {
+        // no result to show
+      }
+    }
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("id", id);
+    s.put("type", "pipeline");
+    s.put("status", Jobs.statusName(raw));
+    java.time.Instant start = description.getStartTime();
+    s.put("startedAt", String.valueOf(start));
+    s.put("closedAt", description.getCloseTime() == null ? null : description.getCloseTime().toString());
+    if (start != null) {
+      java.time.Instant end =
+          description.getCloseTime() == null ? java.time.Instant.now() : description.getCloseTime();
+      java.time.Duration elapsed = java.time.Duration.between(start, end);
+      s.put("elapsed", Jobs.clock(elapsed));
+      s.put("elapsedSeconds", elapsed.toSeconds());
+    }
+    StageProgress shown = null;
+    if (progress.isPresent()) {
+      PipelineProgress p = progress.get();
+      if (p.current() >= 0 && p.current() < p.stages().size()) {
+        StageProgress current = p.stages().get(p.current());
+        s.put("stage", (current.index() + 1) + " of " + p.stages().size() + ": " + current.jobId() + " "
+            + current.state().label());
+        if (current.runId() != null && current.state() != PipelineProgress.State.COMPLETED) {
+          shown = current;
+        }
+      }
+      List<StageLine> stages = new ArrayList<>();
+      for (StageProgress st : p.stages()) {
+        stages.add(new StageLine(st.index() + 1, st.type(), st.jobId(), st.state().label()));
+      }
+      s.put("stages", stages);
+    } else {
+      s.put("message", "no worker answered the pipeline's query within " + Jobs.QUERY_TIMEOUT.toSeconds()
+          + " s: its stages are unknown (is a worker running?)");
+    }
+    if (failure != null) {
+      s.put("error", failure.message());
+      s.put("errorType", failure.type());
+    }
+    if (result != null) {
+      List<String> files = new ArrayList<>();
+      for (JobResult r : result.stages()) {
+        if (r.files() != null) {
+          for (OutputFile f : r.files()) {
+            files.add(Path.of(r.outputDir()).resolve(f.name()).toString());
+          }
+        }
+      }
+      s.put("files", files);
+    }
+    if (shown != null) {
+      // The stage's job, shown exactly as `ballast status JOB` shows it.
+      s.put("stageJob", status(connection, shown.jobId()));
+    }
+    return s;
   }
 
   private String uiBase() {

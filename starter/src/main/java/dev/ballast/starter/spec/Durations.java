@@ -40,4 +40,28 @@ public final class Durations {
     throw new IllegalArgumentException(
         "bad duration '" + t + "' (use 500ms, 10s, 5m, 1h, 2d or ISO-8601 like PT10S)");
   }
+
+  /**
+   * {@code d} as a spec would write it: {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h} or
+   * {@code 2d} when it is a whole number of that unit, else ISO-8601.
+   */
+  public static String format(Duration d) {
+    if (d.isZero()) {
+      return "0s";
+    }
+    if (d.toNanos() % 1_000_000 != 0 || d.isNegative()) {
+      return d.toString();
+    }
+    long ms = d.toMillis();
+    if (ms % 86_400_000L == 0) {
+      return ms / 86_400_000L + "d";
+    }
+    if (ms % 3_600_000L == 0) {
+      return ms / 3_600_000L + "h";
+    }
+    if (ms % 60_000L == 0) {
+      return ms / 60_000L + "m";
+    }
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
 }

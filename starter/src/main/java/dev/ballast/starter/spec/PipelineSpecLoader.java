@@ -15,7 +15,8 @@ import java.util.List;
  * Reads a pipeline spec: {@code {"id": ..., "stages": [JOB SPEC, ...]}}. Each stage is a job spec
  * (see {@link SpecLoader}) without an id; a stage after the first may leave out {@code inputs}, and
  * then reads what the stage before it published. Relative paths are resolved against the file's
- * directory. Every stage is checked against the registered job types.
+ * directory. Every stage is checked against the registered job types, which also declare its
+ * default stage policies ({@link SpecValidator#resolve}).
  */
 public final class PipelineSpecLoader {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -75,11 +76,11 @@ public final class PipelineSpecLoader {
           stage.chunkBytes(), stage.maxInFlight(), stage.tolerance(), stage.policies(), stage.keepBackups(),
           stage.historyEventLimit());
       try {
-        validator.check(resolved);
+        // Checked, with its job type's declared stage policies resolved into it.
+        specs.add(validator.resolve(resolved));
       } catch (SpecException e) {
         throw new SpecException(source + ": " + e.getMessage(), e);
       }
-      specs.add(resolved);
     }
     String pipelineId = id != null ? id : root.hasNonNull("id") ? root.get("id").asText() : null;
     return new PipelineSpec(pipelineId, List.copyOf(specs));

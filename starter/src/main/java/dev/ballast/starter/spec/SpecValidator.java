@@ -6,11 +6,17 @@ import dev.ballast.activities.job.JobType;
 import dev.ballast.activities.job.JobTypes;
 import dev.ballast.activities.job.Parameters;
 import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.model.Stage;
+import dev.ballast.api.model.StagePolicy;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Checks a job spec against the job types this build registers (the built-in ones and every
  * {@code JobModule} on the class path), before anything is started: an unknown type, an unknown,
- * missing or mistyped parameter is a {@link SpecException} that lists what is allowed.
+ * missing or mistyped parameter is a {@link SpecException} that lists what is allowed. {@link
+ * #resolve} also writes the job type's declared stage policies into the spec, so the workflows,
+ * which only read the spec, apply them deterministically.
  */
 public final class SpecValidator {
   private final JobTypes types;
@@ -49,5 +55,38 @@ public final class SpecValidator {
       throw new SpecException("job spec: " + e.getMessage());
     }
     return spec;
+  }
+
+  /**
+   * Checks {@code spec} like {@link #check} and returns it with its job type's declared stage
+   * policies ({@code JobType.defaultPolicy}) resolved into it: for each stage whose type default
+   * differs from the engine's, the spec's own policy for that stage completed field by field by the
+   * type's (the spec's fields win), or the type's when the spec has none. Stages where the type
+   * declares nothing of its own are left as they are.
+   */
+  public JobSpec resolve(JobSpec spec) {
+    check(spec);
+    if (spec.type() == null) {
+      return spec;
+    }
+    JobType type = types.get(spec.type());
+    Map<String, StagePolicy> policies = spec.policies() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(spec.policies());
+    boolean changed = false;
+    for (Stage stage : Stage.values()) {
+      StagePolicy declared = type.defaultPolicy(stage);
+      if (declared == null || declared.equals(StagePolicy.defaults(stage))) {
+        continue;
+      }
+      StagePolicy own = policies.get(stage.key());
+      policies.put(stage.key(), own == null ? declared : own.orElse(declared));
+      changed = true;
+    }
+    if (!changed) {
+      return spec;
+    }
+    return new JobSpec(
+        spec.id(), spec.type(), spec.inputs(), spec.output(), spec.parameters(), spec.chunkBytes(),
+        spec.maxInFlight(), spec.tolerance(), policies, spec.keepBackups(),
+        spec.historyEventLimit(), spec.alerts());
   }
 }

@@ -39,6 +39,10 @@ public final class HistoryRecorder {
     }
   }
 
+  /** Records pipeline {@code pipelineId} (its own workflow; its stage jobs are recorded as jobs). */
+  public static void recordPipeline(WorkflowClient client, String pipelineId) throws IOException {
+    write(client.fetchHistory(pipelineId), "pipeline", fileName(pipelineId, 0));
+  }
 
   /** {@code job-1~process.run2.json} for run 2 of workflow {@code job-1/process}. */
   static String fileName(String workflowId, int run) {

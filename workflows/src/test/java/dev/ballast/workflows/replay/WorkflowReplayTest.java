@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.workflows.CommitWorkflowImpl;
 import dev.ballast.workflows.JobWorkflowImpl;
 import dev.ballast.workflows.MergeWorkflowImpl;
+import dev.ballast.workflows.PipelineWorkflowImpl;
 import dev.ballast.workflows.PlanWorkflowImpl;
 import dev.ballast.workflows.ProcessWorkflowImpl;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class WorkflowReplayTest {
   private static final Class<?>[] CURRENT = {
     JobWorkflowImpl.class, PlanWorkflowImpl.class, ProcessWorkflowImpl.class,
-    MergeWorkflowImpl.class, CommitWorkflowImpl.class
+    MergeWorkflowImpl.class, CommitWorkflowImpl.class, PipelineWorkflowImpl.class
   };
 
   static List<WorkflowExecutionHistory> recorded(String folder) throws IOException {
@@ -68,6 +69,16 @@ class WorkflowReplayTest {
   @Test
   void jobHistoriesReplay() throws Exception {
     assertReplays("job");
+  }
+
+  /**
+   * Recorded by {@code PipelineWorkflowImplTest} with the pipeline workflow as it was before its
+   * {@code pipelineProgress} query (stage jobs started by a plain blocking call), so they also
+   * prove that the query's bookkeeping left the workflow's commands unchanged.
+   */
+  @Test
+  void pipelineHistoriesReplay() throws Exception {
+    assertReplays("pipeline");
   }
 
   @Test
