@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.activity.PipelineActivities;
+import dev.ballast.api.model.Alerts;
 import dev.ballast.api.model.Counts;
 import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
@@ -30,6 +31,7 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,8 +48,12 @@ class PipelineWorkflowImplTest {
 
   /** A stage job that completes with one published file, or fails when its type is {@code bad}. */
   public static class FakeJob implements JobWorkflow {
+    /** The specs the stage jobs were started with, in order. */
+    static final List<JobSpec> started = new CopyOnWriteArrayList<>();
+
     @Override
     public JobResult run(JobSpec spec) {
+      started.add(spec);
       if ("bad".equals(spec.type())) {
         throw ApplicationFailure.newNonRetryableFailure("input lacks column 'x'", "BAD_HEADER");
       }
@@ -144,5 +150,21 @@ class PipelineWorkflowImplTest {
     assertEquals(env.getWorkflowClient().newUntypedWorkflowStub("pipe-skip.2-load").describe().getExecution().getRunId(),
         p.stages().get(1).runId());
     assertNull(pipeline.currentJob());
+  }
+
+  @Test
+  void aStageReadingThePreviousOutputKeepsItsOwnSettings(TestWorkflowEnvironment env) throws Exception {
+    FakeJob.started.clear();
+    Alerts alerts = new Alerts(List.of("http://127.0.0.1:9/hook"), true);
+    JobSpec second = new JobSpec(null, "load", null, "out/load", null, 1024L, 2, null, null, 3, 500, alerts);
+    PipelineSpec spec = new PipelineSpec("pipe-alerts", List.of(stage("settlement", "out/one", true), second));
+    PipelineWorkflow pipeline = start(env, spec);
+    io.temporal.client.WorkflowStub.fromTyped(pipeline).getResult(PipelineResult.class);
+
+    assertEquals(2, FakeJob.started.size());
+    JobSpec got = FakeJob.started.get(1);
+    assertEquals(List.of("out/one/out.csv"), got.inputs(), "reads what stage 1 published");
+    assertEquals(new JobSpec("pipe-alerts.2-load", "load", got.inputs(), "out/load", null, 1024L, 2, null, null, 3, 500,
+        alerts), got);
   }
 }

@@ -201,4 +201,29 @@ class SpecLoaderTest {
     assertThrows(IllegalArgumentException.class, () -> Durations.parse("10"));
     assertThrows(IllegalArgumentException.class, () -> Durations.parse("PTX"));
   }
+
+  @Test
+  void pipelineStagesKeepEveryFieldTheyDeclare() throws IOException {
+    Path spec =
+        write(
+            "pipe.json",
+            """
+            {"id": "p1", "stages": [
+              {"type": "settlement", "inputs": ["in.csv"], "output": "out/settled",
+               "alerts": {"webhooks": ["http://127.0.0.1:9/hook"], "onSuccess": true}},
+              {"type": "wordcount", "output": "out/words", "keepBackups": 2, "historyEventLimit": 700,
+               "parameters": {"column": "merchant_id"},
+               "alerts": {"webhooks": ["http://127.0.0.1:9/other"]}}
+            ]}
+            """);
+    var pipeline = PipelineSpecLoader.load(spec, null, SpecValidator.discovered());
+    JobSpec first = pipeline.stages().get(0);
+    JobSpec second = pipeline.stages().get(1);
+    assertEquals(List.of("http://127.0.0.1:9/hook"), first.alerts().webhooks());
+    assertTrue(first.alerts().reportsSuccess());
+    assertEquals(List.of("http://127.0.0.1:9/other"), second.alerts().webhooks());
+    assertEquals(2, second.keepBackups());
+    assertEquals(700, second.historyEventLimit());
+    assertEquals(dir.resolve("out/words").toString(), second.output());
+  }
 }
