@@ -94,8 +94,8 @@ public final class WorkflowWarmUp {
     WorkflowServiceStubs stubs =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setChannel(channel).build());
+    WorkerFactory factory = WorkerFactory.newInstance(WorkflowClient.newInstance(stubs));
     try {
-      WorkerFactory factory = WorkerFactory.newInstance(WorkflowClient.newInstance(stubs));
       Worker worker = factory.newWorker("ballast-warm-up");
       WorkerService.registerWorkflowTypes(worker);
       int replayed = 0;
@@ -105,6 +105,8 @@ public final class WorkflowWarmUp {
       }
       return replayed;
     } finally {
+      // Also ends the factory's workflow threads, which would otherwise keep the JVM alive.
+      factory.shutdownNow();
       stubs.shutdownNow();
       channel.shutdownNow();
       capabilities.shutdownNow();

@@ -1,12 +1,16 @@
 package dev.ballast.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.protobuf.util.JsonFormat;
 import io.temporal.api.history.v1.History;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +28,26 @@ class WorkflowWarmUpTest {
   @Test
   void everyBundledHistoryReplaysOnTheCurrentWorkflowCode() throws Exception {
     assertEquals(WorkflowWarmUp.HISTORIES.size(), WorkflowWarmUp.replayOnPrivateWorker());
+  }
+
+  @Test
+  void theWarmUpLeavesNoThreadThatKeepsTheJvmAlive() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    WorkflowWarmUp.replayOnPrivateWorker();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<String> left;
+    do {
+      left =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(t -> !before.contains(t) && t.isAlive() && !t.isDaemon())
+              .map(Thread::getName)
+              .toList();
+      if (left.isEmpty()) {
+        return;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    fail("non-daemon threads left by the warm-up: " + left);
   }
 
   @Test
