@@ -9,6 +9,7 @@ import dev.ballast.starter.spec.SpecLoader;
 import dev.ballast.worker.WorkerModule;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
+import dev.ballast.worker.WorkflowWarmUp;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one settlement job on the embedded default exactly as {@code ballast run} does (an
- * in-process Temporal service and one worker with its default settings, sticky execution off),
+ * in-process Temporal service and one worker with its default settings, connected in process,
+ * sticky execution on),
  * then reads the job's histories to report where the time went ({@link StageTimes}).
  *
  * <p>Usage: {@code BallastRun [--chunk-bytes N] [--max-in-flight K] [--history-limit N] OUTPUT_DIR
@@ -65,6 +67,9 @@ public final class BallastRun {
   /** Runs a settlement job over {@code inputs} into {@code output}; null options take the defaults. */
   public static Outcome run(
       Path output, List<String> inputs, Long chunkBytes, Integer maxInFlight, Integer historyLimit) {
+    // As `ballast run` does: warm the workflow code up while the spec is read and the service and
+    // worker start.
+    WorkflowWarmUp.startInBackground();
     Path cwd = Path.of("").toAbsolutePath();
     JobSpec spec =
         Jobs.withId(
@@ -79,13 +84,13 @@ public final class BallastRun {
               spec.maxInFlight(), spec.tolerance(), spec.policies(), spec.keepBackups(), historyLimit);
     }
     try (EmbeddedTemporal service = EmbeddedTemporal.start(0)) {
-      WorkerSettings settings =
-          WorkerSettings.defaults(service.address()).withSticky(WorkerSettings.StickyMode.OFF);
+      WorkerSettings settings = WorkerSettings.defaults(service.address());
       settings =
           new WorkerSettings(
               settings.address(), settings.namespace(), settings.queues(), settings.chunkSlots(),
               settings.sticky(), settings.identity(), Duration.ofSeconds(10));
       WorkerService worker = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
+      worker.useInProcessChannel(service.inProcessChannel());
       worker.start();
       try {
         WorkflowClient client = worker.client();

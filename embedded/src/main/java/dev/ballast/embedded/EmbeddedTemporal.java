@@ -1,8 +1,10 @@
 package dev.ballast.embedded;
 
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.internal.testservice.GRPCServerHelper;
+import io.temporal.internal.testservice.InProcessGRPCServer;
 import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.File;
 import java.io.IOException;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * unless a bind host is given explicitly; it has no authentication, so never expose it.
  *
  * <p>{@code TestServer.createPortBoundServer} binds every interface, so this class wires the test
- * services into a gRPC server of its own bound to one address.
+ * services into a gRPC server of its own bound to one address. The same services are also served
+ * in process ({@link #inProcessChannel()}), for a worker and client running in this JVM.
  */
 public final class EmbeddedTemporal implements AutoCloseable {
   /** The loopback address the service binds by default. */
@@ -30,13 +33,16 @@ public final class EmbeddedTemporal implements AutoCloseable {
 
   private final TestServicesStarter services;
   private final Server server;
+  private final InProcessGRPCServer inProcess;
   private final String host;
   private final int port;
   private boolean closed;
 
-  private EmbeddedTemporal(TestServicesStarter services, Server server, String host, int port) {
+  private EmbeddedTemporal(
+      TestServicesStarter services, Server server, InProcessGRPCServer inProcess, String host, int port) {
     this.services = services;
     this.server = server;
+    this.inProcess = inProcess;
     this.host = host;
     this.port = port;
   }
@@ -78,9 +84,16 @@ public final class EmbeddedTemporal implements AutoCloseable {
       }
       GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
       Server server = builder.build().start();
+      InProcessGRPCServer inProcess;
+      try {
+        inProcess = new InProcessGRPCServer(services.getServices(), true);
+      } catch (RuntimeException e) {
+        server.shutdownNow();
+        throw e;
+      }
       // A wildcard bind is reached through loopback from this machine.
       String host = bind.isAnyLocalAddress() ? LOOPBACK : bind.getHostAddress();
-      EmbeddedTemporal embedded = new EmbeddedTemporal(services, server, host, server.getPort());
+      EmbeddedTemporal embedded = new EmbeddedTemporal(services, server, inProcess, host, server.getPort());
       log.info("Embedded Temporal service listening on {} (bound to {})", embedded.address(), bindHost);
       return embedded;
     } catch (IOException e) {
@@ -103,6 +116,15 @@ public final class EmbeddedTemporal implements AutoCloseable {
     return port;
   }
 
+  /**
+   * A channel to this service that stays inside this JVM: no socket, no HTTP/2 framing, no thread
+   * hop on the calling side. For a worker or client in the same process as the service; it is
+   * closed with the service (do not shut it down yourself).
+   */
+  public ManagedChannel inProcessChannel() {
+    return inProcess.getChannel();
+  }
+
   /** Stops the service; everything it held is lost. Idempotent. */
   @Override
   public synchronized void close() {
@@ -110,6 +132,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
       return;
     }
     closed = true;
+    inProcess.shutdown();
     server.shutdown();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -117,8 +140,12 @@ public final class EmbeddedTemporal implements AutoCloseable {
         server.shutdownNow();
         server.awaitTermination(5, TimeUnit.SECONDS);
       }
+      if (!inProcess.awaitTermination(5, TimeUnit.SECONDS)) {
+        inProcess.shutdownNow();
+      }
     } catch (InterruptedException e) {
       server.shutdownNow();
+      inProcess.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
       services.close();

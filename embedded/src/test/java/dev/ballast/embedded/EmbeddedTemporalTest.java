@@ -46,6 +46,47 @@ class EmbeddedTemporalTest {
   }
 
   @Test
+  void theInProcessChannelReachesTheSameServiceAndClosesWithIt() {
+    EmbeddedTemporal embedded = EmbeddedTemporal.start(0);
+    io.grpc.ManagedChannel channel = embedded.inProcessChannel();
+    WorkflowServiceStubs overTcp =
+        WorkflowServiceStubs.newConnectedServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(embedded.address()).build(),
+            Duration.ofSeconds(5));
+    WorkflowServiceStubs inProcess =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setChannel(channel).build());
+    try {
+      String id = "in-process-" + System.nanoTime();
+      // Started through the socket, seen through the in-process channel: one service.
+      overTcp.blockingStub().startWorkflowExecution(
+          io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest.newBuilder()
+              .setNamespace("default")
+              .setWorkflowId(id)
+              .setRequestId(id)
+              .setWorkflowType(io.temporal.api.common.v1.WorkflowType.newBuilder().setName("Probe"))
+              .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName("probe"))
+              .build());
+      assertEquals(
+          id,
+          inProcess.blockingStub()
+              .describeWorkflowExecution(
+                  io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace("default")
+                      .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(id))
+                      .build())
+              .getWorkflowExecutionInfo()
+              .getExecution()
+              .getWorkflowId());
+    } finally {
+      overTcp.shutdownNow();
+      inProcess.shutdownNow();
+      embedded.close();
+    }
+    assertTrue(channel.isShutdown(), "the in-process channel closes with the service");
+  }
+
+  @Test
   void bindsLoopbackOnly() throws Exception {
     Optional<InetAddress> external = nonLoopbackAddress();
     assumeTrue(external.isPresent(), "no non-loopback IPv4 address on this machine");

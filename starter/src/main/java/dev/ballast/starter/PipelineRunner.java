@@ -7,6 +7,7 @@ import dev.ballast.worker.ConnectionSettings;
 import dev.ballast.worker.WorkerModule;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
+import dev.ballast.worker.WorkflowWarmUp;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -52,10 +53,11 @@ public final class PipelineRunner {
         return startAndFollow(connection.client(), spec, address);
       }
     }
+    // Overlap the workflow warm-up with the service's and the worker's start (once per JVM).
+    WorkflowWarmUp.startInBackground();
     try (EmbeddedTemporal service = EmbeddedTemporal.start(0)) {
       WorkerSettings settings =
-          WorkerSettings.defaults(service.address()).withNamespace(namespace)
-              .withSticky(WorkerSettings.StickyMode.OFF);
+          WorkerSettings.defaults(service.address()).withNamespace(namespace);
       // In-process and plaintext, but payloads are still encrypted when keys are configured.
       ConnectionSettings connection =
           ConnectionSettings.plain(service.address(), namespace)
@@ -63,6 +65,8 @@ public final class PipelineRunner {
       WorkerService worker =
           Guice.createInjector(new WorkerModule(settings, connection))
               .getInstance(WorkerService.class);
+      // In process: no sockets between the worker and the service, and sticky execution on.
+      worker.useInProcessChannel(service.inProcessChannel());
       worker.start();
       try {
         return startAndFollow(worker.client(), spec, "the embedded Temporal service");

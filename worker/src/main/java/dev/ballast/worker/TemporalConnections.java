@@ -64,7 +64,20 @@ public final class TemporalConnections {
    * metricsScope} when it is not null.
    */
   public static WorkflowServiceStubs connect(ConnectionSettings connection, com.uber.m3.tally.Scope metricsScope) {
-    WorkflowServiceStubsOptions.Builder builder = connection.toStubsOptionsBuilder();
+    return connect(connection, metricsScope, null);
+  }
+
+  /**
+   * Like {@link #connect(ConnectionSettings, com.uber.m3.tally.Scope)}, but through {@code
+   * inProcess} when it is not null: a channel to a service in this JVM (the embedded service),
+   * which then replaces the address and its TLS settings.
+   */
+  public static WorkflowServiceStubs connect(
+      ConnectionSettings connection, com.uber.m3.tally.Scope metricsScope, io.grpc.ManagedChannel inProcess) {
+    WorkflowServiceStubsOptions.Builder builder =
+        inProcess == null
+            ? connection.toStubsOptionsBuilder()
+            : WorkflowServiceStubsOptions.newBuilder().setChannel(inProcess);
     if (metricsScope != null) {
       builder.setMetricsScope(metricsScope);
     }

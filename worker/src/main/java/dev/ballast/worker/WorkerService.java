@@ -15,6 +15,7 @@ import dev.ballast.workflows.PlanWorkflowImpl;
 import dev.ballast.workflows.ProcessWorkflowImpl;
 import dev.ballast.worker.observe.BallastMetrics;
 import dev.ballast.worker.observe.ObservingInterceptor;
+import io.grpc.ManagedChannel;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
@@ -57,6 +58,8 @@ public class WorkerService {
   private Provider<AlertActivitiesImpl> alertActivities = AlertActivitiesImpl::new;
   private com.uber.m3.tally.Scope metricsScope;
   private ConnectionSettings connectionSettings;
+  private ManagedChannel inProcessChannel;
+  private boolean warmUp = true;
 
   @Inject
   public WorkerService(
@@ -87,10 +90,14 @@ public class WorkerService {
     if (factory != null) {
       throw new IllegalStateException("worker service already started");
     }
+    if (warmUp && settings.queues().contains(TaskQueues.JOBS)) {
+      WorkflowWarmUp.startInBackground();
+    }
     log.info("Connecting to Temporal at {} (namespace {})", settings.address(), settings.namespace());
     metricsScope = TemporalConnections.metricsScope(metrics.registry());
     ConnectionSettings connection = connection();
-    WorkflowServiceStubs connected = TemporalConnections.connect(connection, metricsScope);
+    WorkflowServiceStubs connected =
+        TemporalConnections.connect(connection, metricsScope, inProcessChannel);
     try {
       stickyDisabled = decideSticky(connected);
       WorkflowClient newClient = TemporalConnections.client(connected, connection);
@@ -124,14 +131,18 @@ public class WorkerService {
         switch (settings.sticky()) {
           case ON -> false;
           case OFF -> true;
-          case AUTO -> TemporalConnections.isEmbeddedService(connected);
+          // In process, the service dies with this worker: no workflow can stay cached on a
+          // worker that died while the service lives.
+          case AUTO -> inProcessChannel == null && TemporalConnections.isEmbeddedService(connected);
         };
     if (settings.sticky() == WorkerSettings.StickyMode.AUTO) {
       log.info(
           disable
               ? "Sticky execution off: the embedded service never times out a sticky queue, so a"
                   + " workflow cached on a dead worker would be stuck"
-              : "Sticky execution on: connected to a Temporal cluster");
+              : inProcessChannel != null
+                  ? "Sticky execution on: the embedded service runs in this process and stops with it"
+                  : "Sticky execution on: connected to a Temporal cluster");
     } else {
       log.info("Sticky execution {} (configured)", disable ? "off" : "on");
     }
@@ -152,13 +163,7 @@ public class WorkerService {
     }
     if (queue.equals(TaskQueues.JOBS)) {
       Worker worker = target.newWorker(queue, options.build());
-      worker.registerWorkflowImplementationTypes(
-          JobWorkflowImpl.class,
-          PlanWorkflowImpl.class,
-          ProcessWorkflowImpl.class,
-          MergeWorkflowImpl.class,
-          CommitWorkflowImpl.class);
-      worker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
+      registerWorkflowTypes(worker);
       worker.registerActivitiesImplementations(
           planActivities.get(), mergeActivities.get(), commitActivities.get());
       worker.registerActivitiesImplementations(alertActivities.get());
@@ -171,6 +176,17 @@ public class WorkerService {
     } else {
       throw new IllegalArgumentException("unknown task queue " + queue);
     }
+  }
+
+  /** Registers every Ballast workflow type on {@code worker}. */
+  static void registerWorkflowTypes(Worker worker) {
+    worker.registerWorkflowImplementationTypes(
+        JobWorkflowImpl.class,
+        PlanWorkflowImpl.class,
+        ProcessWorkflowImpl.class,
+        MergeWorkflowImpl.class,
+        CommitWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
   }
 
   /**
@@ -271,6 +287,30 @@ public class WorkerService {
             ? connectionSettings
             : ConnectionSettings.plain(settings.address(), settings.namespace());
     return base.withAddress(settings.address()).withNamespace(settings.namespace());
+  }
+
+  /**
+   * Connects through {@code channel}, a channel to a Temporal service in this JVM (see {@code
+   * EmbeddedTemporal.inProcessChannel()}), instead of the address. In {@link
+   * WorkerSettings.StickyMode#AUTO} sticky execution is then on: the service stops with this
+   * process, so a workflow cannot stay cached on a dead worker while the service lives. Call before
+   * {@link #start()}.
+   */
+  public synchronized WorkerService useInProcessChannel(ManagedChannel channel) {
+    if (factory != null) {
+      throw new IllegalStateException("the channel must be set before the worker service starts");
+    }
+    this.inProcessChannel = channel;
+    return this;
+  }
+
+  /**
+   * Whether {@link #start()} warms this JVM's workflow code up in the background when the worker
+   * polls the jobs queue (on by default; see {@link WorkflowWarmUp}). Call before {@link #start()}.
+   */
+  public synchronized WorkerService withWarmUp(boolean enabled) {
+    this.warmUp = enabled;
+    return this;
   }
 
   /** The settings the service runs with. */

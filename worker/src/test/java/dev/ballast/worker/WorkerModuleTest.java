@@ -119,6 +119,35 @@ class WorkerModuleTest {
   }
 
   @Test
+  void autoStickyIsOnInProcessAndTheWorkerPollsThroughTheChannel() throws Exception {
+    WorkerService service = service(settings()).useInProcessChannel(temporal.inProcessChannel());
+    service.start();
+    try {
+      assertFalse(service.stickyDisabled(), "the in-process service stops with this worker");
+      WorkflowClient client = service.client();
+      String id = "worker-in-process-" + UUID.randomUUID();
+      WorkflowStub stub =
+          client.newUntypedWorkflowStub(
+              "BallastJob",
+              WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.JOBS).build());
+      stub.start(
+          new JobSpec(id, "no-such-type", List.of("/nonexistent"), "/nonexistent-out",
+              null, null, null, null, null, null, null));
+      HistoryEvent started = awaitWorkflowTaskStarted(client, id, Duration.ofSeconds(30));
+      assertEquals(
+          service.settings().identity(),
+          started.getWorkflowTaskStartedEventAttributes().getIdentity());
+      try {
+        stub.terminate("test done");
+      } catch (RuntimeException alreadyClosed) {
+        // the job may already have failed on its bad spec
+      }
+    } finally {
+      service.stop();
+    }
+  }
+
+  @Test
   void jobWorkflowsArePolledOnTheJobsQueue() throws Exception {
     WorkerService service = service(settings());
     service.start();

@@ -55,6 +55,9 @@ import org.slf4j.Logger;
 public class ProcessWorkflowImpl implements ProcessWorkflow {
   private static final Logger log = Workflow.getLogger(ProcessWorkflowImpl.class);
 
+  /** Version marker of ending a successful stage without a last progress signal. */
+  static final String FINAL_REPORT_CHANGE = "no-final-progress-signal";
+
   /** Progress reports to the job workflow are at least this far apart (workflow time). */
   private static final long MIN_REPORT_INTERVAL_MILLIS = 1_000;
 
@@ -134,7 +137,14 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
           Workflow.getInfo().getHistoryLength(), done.size(), request.chunks().size());
       Workflow.continueAsNew(request.withState(next));
     }
-    report(true);
+    if (Workflow.getVersion(FINAL_REPORT_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      report(true);
+    } else {
+      // The job learns the final counts from the result; a last progress signal would only hold
+      // the end of the stage back by a workflow task while it is delivered.
+      showDetails(progress());
+    }
     return new ProcessResult(
         totals, request.chunks().size(), retriedChunks, redoneBytes, request.state().runs() + 1,
         List.copyOf(failedOver));
@@ -289,12 +299,7 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
     }
     lastReportMillis = now;
     ProcessProgress progress = progress();
-    Workflow.setCurrentDetails(
-        String.format(
-            Locale.ROOT,
-            "%d of %d chunks, %d rows, %d rejected%s",
-            progress.chunksDone(), progress.chunksTotal(), progress.counts().rows(),
-            progress.counts().rejected(), paused ? " (paused)" : ""));
+    showDetails(progress);
     Optional<String> parent = Workflow.getInfo().getParentWorkflowId();
     if (parent.isPresent()) {
       JobWorkflow job = Workflow.newExternalWorkflowStub(JobWorkflow.class, parent.get());
@@ -304,6 +309,16 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
         log.warn("could not report progress to {}: {}", parent.get(), e.getMessage());
       }
     }
+  }
+
+  /** Shows {@code progress} as the workflow's current details (the Web UI displays them). */
+  private void showDetails(ProcessProgress progress) {
+    Workflow.setCurrentDetails(
+        String.format(
+            Locale.ROOT,
+            "%d of %d chunks, %d rows, %d rejected%s",
+            progress.chunksDone(), progress.chunksTotal(), progress.counts().rows(),
+            progress.counts().rejected(), paused ? " (paused)" : ""));
   }
 
   @Override

@@ -113,6 +113,35 @@ class JobWorkflowImplTest {
   }
 
   @Test
+  void theProcessStageEndsWithoutALastProgressSignal() throws IOException {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(3));
+    startWorkers(new FakeChunkActivities(0));
+
+    JobResult result = stub("job-2").run(spec("job-2", null, null));
+    recordIfAsked("job-2");
+
+    // The job still has the final counts: they come with the stage's result.
+    assertEquals(Fixtures.total(3), result.counts());
+    assertEquals(Fixtures.total(3), bench.job("job-2").progress().counts());
+    List<io.temporal.api.history.v1.HistoryEvent> events =
+        client.fetchHistory(JobWorkflow.stageId("job-2", dev.ballast.api.model.Stage.PROCESS)).getEvents();
+    int lastChunk = -1;
+    int lastSignal = -1;
+    boolean marker = false;
+    for (int i = 0; i < events.size(); i++) {
+      switch (events.get(i).getEventType()) {
+        case EVENT_TYPE_ACTIVITY_TASK_COMPLETED -> lastChunk = i;
+        case EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED -> lastSignal = i;
+        case EVENT_TYPE_MARKER_RECORDED -> marker = true;
+        default -> { }
+      }
+    }
+    assertTrue(lastChunk > 0, "chunks ran");
+    assertTrue(lastSignal < lastChunk, "no progress signal after the last chunk finished");
+    assertTrue(marker, "the change is recorded as a version marker");
+  }
+
+  @Test
   void runsEveryStageAndEveryChunkOnceWithinTheWindow() throws IOException {
     when(plan.plan(any())).thenReturn(Fixtures.plan(7));
     FakeChunkActivities chunks = new FakeChunkActivities(0);

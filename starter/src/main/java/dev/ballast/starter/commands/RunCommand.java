@@ -18,6 +18,7 @@ import dev.ballast.worker.ConnectionSettings;
 import dev.ballast.worker.WorkerModule;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
+import dev.ballast.worker.WorkflowWarmUp;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
@@ -59,6 +60,10 @@ public class RunCommand extends BaseCommand {
 
   @Override
   protected int execute() throws Exception {
+    if (temporal.address(env()) == null) {
+      // Embedded: warm the workflow code up while the spec is read and the service and worker start.
+      WorkflowWarmUp.startInBackground();
+    }
     PipelineSpec pipeline = job.pipeline(cwd());
     if (pipeline != null) {
       return new PipelineRunner(out(), err(), terminal(), job.rerun()).run(pipeline, temporal, env());
@@ -87,9 +92,7 @@ public class RunCommand extends BaseCommand {
     Thread hook = null;
     try {
       WorkerSettings settings =
-          WorkerSettings.defaults(service.address())
-              .withNamespace(namespace)
-              .withSticky(WorkerSettings.StickyMode.OFF);
+          WorkerSettings.defaults(service.address()).withNamespace(namespace);
       settings =
           new WorkerSettings(
               settings.address(), settings.namespace(), settings.queues(), settings.chunkSlots(),
@@ -101,6 +104,8 @@ public class RunCommand extends BaseCommand {
       worker =
           Guice.createInjector(new WorkerModule(settings, connection))
               .getInstance(WorkerService.class);
+      // In process: no sockets between the worker and the service, and sticky execution on.
+      worker.useInProcessChannel(service.inProcessChannel());
       if (metricsPort != null) {
         health = HealthServer.forWorker(worker, EmbeddedTemporal.LOOPBACK, metricsPort);
         err().println("metrics on http://" + EmbeddedTemporal.LOOPBACK + ":" + health.port() + HealthServer.METRICS);
