@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * sticky execution on),
  * then reads the job's histories to report where the time went ({@link StageTimes}).
  *
- * <p>Usage: {@code BallastRun [--chunk-bytes N] [--max-in-flight K] [--history-limit N] OUTPUT_DIR
- * INPUT...}. Without the options the job takes the spec defaults. Prints the result, then a
- * {@code stages:} line.
+ * <p>Usage: {@code BallastRun [--chunk-bytes N] [--max-in-flight K] [--history-limit N] [--jobs N]
+ * OUTPUT_DIR INPUT...}. Without the options the job takes the spec defaults. Prints the result,
+ * then a {@code stages:} line. {@code --jobs N} runs the same job N times in a row on the same
+ * service and worker (a long-lived worker's view: the first job pays for the fresh JVM), each
+ * but the last into {@code OUTPUT_DIR.K}, and prints a {@code stages:} line for each.
  */
 public final class BallastRun {
   private static final Logger log = LoggerFactory.getLogger(BallastRun.class);
@@ -40,22 +42,28 @@ public final class BallastRun {
     Long chunkBytes = null;
     Integer maxInFlight = null;
     Integer historyLimit = null;
+    int jobs = 1;
     List<String> rest = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--chunk-bytes" -> chunkBytes = Long.parseLong(args[++i]);
         case "--max-in-flight" -> maxInFlight = Integer.parseInt(args[++i]);
         case "--history-limit" -> historyLimit = Integer.parseInt(args[++i]);
+        case "--jobs" -> jobs = Integer.parseInt(args[++i]);
         default -> rest.add(args[i]);
       }
     }
     if (rest.size() < 2) {
       System.err.println(
-          "usage: BallastRun [--chunk-bytes N] [--max-in-flight K] [--history-limit N] OUTPUT_DIR INPUT...");
+          "usage: BallastRun [--chunk-bytes N] [--max-in-flight K] [--history-limit N] [--jobs N] OUTPUT_DIR INPUT...");
       System.exit(2);
     }
-    Outcome outcome =
-        run(Path.of(rest.get(0)), rest.subList(1, rest.size()), chunkBytes, maxInFlight, historyLimit);
+    List<Outcome> outcomes =
+        run(Path.of(rest.get(0)), rest.subList(1, rest.size()), chunkBytes, maxInFlight, historyLimit, jobs);
+    for (int k = 0; k < outcomes.size() - 1; k++) {
+      System.out.println("stages of job " + (k + 1) + " of " + outcomes.size() + ": " + outcomes.get(k).times().describe());
+    }
+    Outcome outcome = outcomes.get(outcomes.size() - 1);
     JobResult r = outcome.result();
     System.out.printf(
         "rows %d accepted %d pending %d rejected %d chunks %d%n",
@@ -67,9 +75,52 @@ public final class BallastRun {
   /** Runs a settlement job over {@code inputs} into {@code output}; null options take the defaults. */
   public static Outcome run(
       Path output, List<String> inputs, Long chunkBytes, Integer maxInFlight, Integer historyLimit) {
+    return run(output, inputs, chunkBytes, maxInFlight, historyLimit, 1).get(0);
+  }
+
+  /**
+   * Runs the job {@code jobs} times in a row on one service and worker, the last into {@code
+   * output}, the others into {@code output.K}; returns their outcomes in order.
+   */
+  public static List<Outcome> run(
+      Path output, List<String> inputs, Long chunkBytes, Integer maxInFlight, Integer historyLimit,
+      int jobs) {
     // As `ballast run` does: warm the workflow code up while the spec is read and the service and
     // worker start.
     WorkflowWarmUp.startInBackground();
+    List<JobSpec> specs = new ArrayList<>();
+    for (int k = 1; k <= jobs; k++) {
+      Path out = k == jobs ? output : output.resolveSibling(output.getFileName() + "." + k);
+      JobSpec spec = spec(out, inputs, chunkBytes, maxInFlight, historyLimit);
+      specs.add(jobs == 1 ? spec : spec.withId(spec.id() + "-" + k));
+    }
+    try (EmbeddedTemporal service = EmbeddedTemporal.start(0)) {
+      WorkerSettings settings = WorkerSettings.defaults(service.address());
+      settings =
+          new WorkerSettings(
+              settings.address(), settings.namespace(), settings.queues(), settings.chunkSlots(),
+              settings.sticky(), settings.identity(), Duration.ofSeconds(10));
+      WorkerService worker = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
+      worker.useInProcessChannel(service.inProcessChannel());
+      worker.start();
+      try {
+        WorkflowClient client = worker.client();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (JobSpec spec : specs) {
+          Jobs.start(client, spec, false);
+          log.info("started job {} ({} chunk slots)", spec.id(), settings.chunkSlots());
+          JobResult result = client.newUntypedWorkflowStub(spec.id()).getResult(JobResult.class);
+          outcomes.add(new Outcome(result, StageTimes.read(client, spec.id())));
+        }
+        return outcomes;
+      } finally {
+        worker.stop();
+      }
+    }
+  }
+
+  private static JobSpec spec(
+      Path output, List<String> inputs, Long chunkBytes, Integer maxInFlight, Integer historyLimit) {
     Path cwd = Path.of("").toAbsolutePath();
     JobSpec spec =
         Jobs.withId(
@@ -83,24 +134,6 @@ public final class BallastRun {
               spec.id(), spec.type(), spec.inputs(), spec.output(), spec.parameters(), spec.chunkBytes(),
               spec.maxInFlight(), spec.tolerance(), spec.policies(), spec.keepBackups(), historyLimit);
     }
-    try (EmbeddedTemporal service = EmbeddedTemporal.start(0)) {
-      WorkerSettings settings = WorkerSettings.defaults(service.address());
-      settings =
-          new WorkerSettings(
-              settings.address(), settings.namespace(), settings.queues(), settings.chunkSlots(),
-              settings.sticky(), settings.identity(), Duration.ofSeconds(10));
-      WorkerService worker = Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
-      worker.useInProcessChannel(service.inProcessChannel());
-      worker.start();
-      try {
-        WorkflowClient client = worker.client();
-        Jobs.start(client, spec, false);
-        log.info("started job {} ({} chunk slots)", spec.id(), settings.chunkSlots());
-        JobResult result = client.newUntypedWorkflowStub(spec.id()).getResult(JobResult.class);
-        return new Outcome(result, StageTimes.read(client, spec.id()));
-      } finally {
-        worker.stop();
-      }
-    }
+    return spec;
   }
 }
