@@ -130,7 +130,7 @@ awk -F'\t' -v data="$data" '
     printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n"
     for (k = 1; k <= count; k++) {
       n = order[k]
-      cmd = "stat -c %s " data "/settlement-" n ".csv"; cmd | getline bytes; close(cmd)
+      cmd = "stat -L -c %s " data "/settlement-" n ".csv"; cmd | getline bytes; close(cmd)
       rw = median(wall[n SUBSEP "reference"])
       for (s = 1; s <= 2; s++) {
         side = s == 1 ? "ballast" : "reference"
