@@ -7,7 +7,8 @@
 # For each size it generates a settlement input (once, under --data, default bench/target/data),
 # then runs the two sides alternately (--repeat times each, the order flipping every round):
 #   ballast    dev.ballast.bench.BallastRun: what `ballast run` does (embedded Temporal service and
-#              worker in one JVM, default settings), plus stage times read from the histories;
+#              worker in one JVM, default settings, the JVM started from the build's class-data-sharing
+#              archive as ./ballast starts it), plus stage times read from the histories;
 #              with --cli the real `./ballast run` is timed instead (no stage times)
 #   reference  dev.ballast.bench.ReferenceJob: BufferedReader, regex, BigDecimal, one thread
 # It checks settlement.csv and rejects.jsonl are byte-identical, and prints medians of wall time,
@@ -42,6 +43,13 @@ if [[ $build == 1 && ( ! -f "$ballast_jar" || ! -f "$bench_jar" ) ]]; then
   (cd "$root" && { mvn -q -B -o -pl bench -am package -DskipTests || mvn -q -B -pl bench -am package -DskipTests; })
 fi
 cp="$ballast_jar:$bench_jar"
+# The ballast side starts its JVM as ./ballast does: from the class-data-sharing archive the build
+# recorded (starter/target/ballast.jsa), when it is not older than the jar.
+archive="$root/starter/target/ballast.jsa"
+cds=()
+if [[ -f "$archive" && ! "$ballast_jar" -nt "$archive" ]]; then
+  cds=(-XX:SharedArchiveFile="$archive" -Xlog:cds*=off)
+fi
 
 mkdir -p "$data"
 results="$data/results-$(date +%Y%m%d-%H%M%S).tsv"
@@ -93,7 +101,7 @@ for n in "${size_list[@]}"; do
         m=$(measure "$data/run-$n-$side-$r" "$root/ballast" run --type settlement --input "$input" --output "$outdir" "${extra[@]}")
         stages="-"; overhead="-"
       else
-        m=$(measure "$data/run-$n-$side-$r" java -cp "$cp" dev.ballast.bench.BallastRun "${extra[@]}" "$outdir" "$input")
+        m=$(measure "$data/run-$n-$side-$r" java ${cds[@]+"${cds[@]}"} -cp "$cp" dev.ballast.bench.BallastRun "${extra[@]}" "$outdir" "$input")
         stages=$(sed -n 's/^stages: //p' "$data/run-$n-$side-$r.log")
         overhead=$(sed -n "s/.*= \([0-9.]*\)%;.*/\1/p" <<<"$stages")
       fi
