@@ -133,21 +133,10 @@ public class StatusCommand extends BaseCommand {
       JobConnection connection, String id, WorkflowExecutionDescription description) {
     WorkflowStub stub = connection.client().newUntypedWorkflowStub(id);
     WorkflowExecutionStatus raw = description.getStatus();
-    boolean closed =
-        raw != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
-            && raw != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW;
     Optional<PipelineProgress> progress = Pipelines.progress(connection.client(), id);
-    PipelineResult result = null;
-    JobFailures failure = null;
-    if (closed) {
-      try {
-        result = stub.getResult(5, TimeUnit.SECONDS, PipelineResult.class);
-      } catch (WorkflowException e) {
-        failure = JobFailures.explain(e);
-      } catch (TimeoutException | RuntimeException e) {
-        // no result to show
-      }
-    }
+    Ending<PipelineResult> ending = Ending.of(stub, raw, PipelineResult.class);
+    PipelineResult result = ending.result();
+    JobFailures failure = ending.failure();
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("id", id);
     s.put("type", "pipeline");
@@ -238,21 +227,11 @@ public class StatusCommand extends BaseCommand {
       throw e;
     }
     WorkflowExecutionStatus raw = description.getStatus();
-    boolean closed =
-        raw != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
-            && raw != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW;
     Optional<JobProgress> progress = Jobs.progress(connection.client(), id);
-    JobResult result = null;
-    JobFailures failure = null;
-    if (closed) {
-      try {
-        result = stub.getResult(5, TimeUnit.SECONDS, JobResult.class);
-      } catch (WorkflowException e) {
-        failure = JobFailures.explain(e);
-      } catch (TimeoutException | RuntimeException e) {
-        // no result to show
-      }
-    }
+    Ending<JobResult> ending = Ending.of(stub, raw, JobResult.class);
+    boolean closed = ending.closed();
+    JobResult result = ending.result();
+    JobFailures failure = ending.failure();
     Counts counts =
         progress.map(JobProgress::counts).orElse(result == null ? null : result.counts());
     Map<String, Object> s = new LinkedHashMap<>();
@@ -315,5 +294,25 @@ public class StatusCommand extends BaseCommand {
       s.put("files", files);
     }
     return s;
+  }
+
+  /**
+   * How a job or pipeline ended, as far as its status tells: whether it is closed, and then its
+   * result or the explanation of its failure (neither when the result cannot be had in 5 s).
+   */
+  private record Ending<T>(boolean closed, T result, JobFailures failure) {
+    static <T> Ending<T> of(WorkflowStub stub, WorkflowExecutionStatus status, Class<T> type) {
+      if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+          || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
+        return new Ending<>(false, null, null);
+      }
+      try {
+        return new Ending<>(true, stub.getResult(5, TimeUnit.SECONDS, type), null);
+      } catch (WorkflowException e) {
+        return new Ending<>(true, null, JobFailures.explain(e));
+      } catch (TimeoutException | RuntimeException e) {
+        return new Ending<>(true, null, null); // no result to show
+      }
+    }
   }
 }
