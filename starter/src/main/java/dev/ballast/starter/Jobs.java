@@ -60,6 +60,23 @@ public final class Jobs {
   }
 
   /**
+   * Options to start a job or pipeline {@code id} on the jobs queue: an id that is running is a
+   * conflict, a failed or cancelled one may be started again, a completed one only when {@code
+   * rerun}.
+   */
+  static WorkflowOptions.Builder startOptions(String id, boolean rerun, String summary) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(id)
+        .setTaskQueue(TaskQueues.JOBS)
+        .setWorkflowIdReusePolicy(
+            rerun
+                ? WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
+                : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY)
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+        .setStaticSummary(summary);
+  }
+
+  /**
    * Starts the job workflow of {@code spec} (which has an id). A failed or cancelled job may be
    * started again with the same id (its staging lets it resume); a completed one only with {@code
    * rerun}.
@@ -67,17 +84,7 @@ public final class Jobs {
    * @throws CliException {@link ExitCodes#CONFLICT_OR_NOT_FOUND} when the id is taken
    */
   public static void start(WorkflowClient client, JobSpec spec, boolean rerun) {
-    WorkflowOptions options =
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(spec.id())
-            .setTaskQueue(TaskQueues.JOBS)
-            .setWorkflowIdReusePolicy(
-                rerun
-                    ? WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
-                    : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY)
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-            .setStaticSummary(summary(spec))
-            .build();
+    WorkflowOptions options = startOptions(spec.id(), rerun, summary(spec)).build();
     if (searchAttributesRegistered(client)) {
       options =
           WorkflowOptions.newBuilder(options)

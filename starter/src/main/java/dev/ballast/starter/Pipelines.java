@@ -1,6 +1,5 @@
 package dev.ballast.starter;
 
-import dev.ballast.api.TaskQueues;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.OutputFile;
 import dev.ballast.api.model.PipelineProgress;
@@ -10,13 +9,10 @@ import dev.ballast.api.model.PipelineResult;
 import dev.ballast.api.model.PipelineSpec;
 import dev.ballast.api.workflow.PipelineWorkflow;
 import io.temporal.api.common.v1.Payloads;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionDescription;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.util.HashSet;
@@ -81,16 +77,7 @@ public final class Pipelines {
     PipelineWorkflow pipeline =
         client.newWorkflowStub(
             PipelineWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(id)
-                .setTaskQueue(TaskQueues.JOBS)
-                .setWorkflowIdReusePolicy(
-                    rerun
-                        ? WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
-                        : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY)
-                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-                .setStaticSummary("pipeline of " + spec.stages().size() + " stages")
-                .build());
+            Jobs.startOptions(id, rerun, "pipeline of " + spec.stages().size() + " stages").build());
     try {
       WorkflowClient.start(pipeline::run, new PipelineSpec(id, spec.stages()));
     } catch (WorkflowExecutionAlreadyStarted e) {

@@ -141,16 +141,8 @@ public class StatusCommand extends BaseCommand {
     s.put("id", id);
     s.put("type", "pipeline");
     s.put("status", Jobs.statusName(raw));
-    java.time.Instant start = description.getStartTime();
-    s.put("startedAt", String.valueOf(start));
-    s.put("closedAt", description.getCloseTime() == null ? null : description.getCloseTime().toString());
-    if (start != null) {
-      java.time.Instant end =
-          description.getCloseTime() == null ? java.time.Instant.now() : description.getCloseTime();
-      java.time.Duration elapsed = java.time.Duration.between(start, end);
-      s.put("elapsed", Jobs.clock(elapsed));
-      s.put("elapsedSeconds", elapsed.toSeconds());
-    }
+    s.put("startedAt", String.valueOf(description.getStartTime()));
+    putCloseAndElapsed(s, description);
     StageProgress shown = null;
     if (progress.isPresent()) {
       PipelineProgress p = progress.get();
@@ -251,15 +243,7 @@ public class StatusCommand extends BaseCommand {
     s.put(
         "startedAt",
         progress.map(JobProgress::startedAt).orElse(String.valueOf(description.getStartTime())));
-    s.put("closedAt", description.getCloseTime() == null ? null : description.getCloseTime().toString());
-    java.time.Instant start = description.getStartTime();
-    if (start != null) {
-      java.time.Instant end =
-          description.getCloseTime() == null ? java.time.Instant.now() : description.getCloseTime();
-      java.time.Duration elapsed = java.time.Duration.between(start, end);
-      s.put("elapsed", Jobs.clock(elapsed));
-      s.put("elapsedSeconds", elapsed.toSeconds());
-    }
+    putCloseAndElapsed(s, description);
     s.put("message", progress.map(JobProgress::message).orElse(null));
     if (failure != null) {
       s.put("error", failure.message());
@@ -313,6 +297,18 @@ public class StatusCommand extends BaseCommand {
       } catch (TimeoutException | RuntimeException e) {
         return new Ending<>(true, null, null); // no result to show
       }
+    }
+  }
+
+  /** Puts {@code closedAt} and, once started, the time since the start (to the close, if closed). */
+  private static void putCloseAndElapsed(Map<String, Object> s, WorkflowExecutionDescription description) {
+    java.time.Instant start = description.getStartTime();
+    java.time.Instant close = description.getCloseTime();
+    s.put("closedAt", close == null ? null : close.toString());
+    if (start != null) {
+      java.time.Duration elapsed = java.time.Duration.between(start, close == null ? java.time.Instant.now() : close);
+      s.put("elapsed", Jobs.clock(elapsed));
+      s.put("elapsedSeconds", elapsed.toSeconds());
     }
   }
 }
