@@ -2,9 +2,9 @@ package dev.ballast.starter;
 
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.OutputFile;
-import dev.ballast.api.model.PipelineProgress;
 import dev.ballast.api.model.PipelineProgress.StageProgress;
 import dev.ballast.api.model.PipelineProgress.State;
+import dev.ballast.api.model.PipelineProgress;
 import dev.ballast.api.model.PipelineResult;
 import dev.ballast.api.model.PipelineSpec;
 import dev.ballast.api.workflow.PipelineWorkflow;
@@ -13,9 +13,12 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -92,6 +95,42 @@ public final class Pipelines {
         client.fetchHistory(id).getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getInput();
     return client.getOptions().getDataConverter()
         .fromPayloads(0, Optional.of(input), PipelineSpec.class, PipelineSpec.class);
+  }
+
+  /**
+   * The pipeline's stages as their jobs tell it, for when no worker answers its query: each stage
+   * of the spec the pipeline was started with, in the state of its job ({@code pending} when it has
+   * none). A stage skipped as intact shows the job that published its result earlier. Empty when
+   * the spec cannot be read.
+   */
+  public static List<StageProgress> stagesFromJobs(WorkflowClient client, String id) {
+    PipelineSpec spec;
+    try {
+      spec = originalSpec(client, id);
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+    List<StageProgress> stages = new ArrayList<>();
+    for (int i = 0; i < spec.stages().size(); i++) {
+      String type = spec.stages().get(i).type();
+      String jobId = PipelineWorkflow.stageJobId(id, i, type);
+      State state;
+      String runId = null;
+      try {
+        WorkflowExecutionDescription job = client.newUntypedWorkflowStub(jobId).describe();
+        runId = job.getExecution().getRunId();
+        state = switch (job.getStatus()) {
+          case WORKFLOW_EXECUTION_STATUS_RUNNING, WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW -> State.RUNNING;
+          case WORKFLOW_EXECUTION_STATUS_COMPLETED -> State.COMPLETED;
+          case WORKFLOW_EXECUTION_STATUS_CANCELED -> State.CANCELLED;
+          default -> State.FAILED;
+        };
+      } catch (WorkflowNotFoundException e) {
+        state = State.PENDING;
+      }
+      stages.add(new StageProgress(i, type, jobId, runId, state));
+    }
+    return stages;
   }
 
   /** The pipeline's stages, or empty when no worker answers within {@link Jobs#QUERY_TIMEOUT}. */

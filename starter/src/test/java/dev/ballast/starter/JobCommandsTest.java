@@ -141,10 +141,17 @@ class JobCommandsTest {
     assertEquals(ExitCodes.CONFLICT_OR_NOT_FOUND, again.code());
     assertEquals("pipeline pipe-start-1 is already running; watch it with ballast watch pipe-start-1", again.err().trim());
 
-    // No worker here: the pipeline's stages are unknown, and pause says what to do instead.
+    // No worker here: status reads the stages from their jobs (stage 1's job started by hand, as the
+    // pipeline would), and pause says what to do instead.
+    Cli.Result stageJob = Cli.run(env, dir, "start", "--id", "pipe-start-1.1-settlement", "--type", "settlement",
+        "--input", "in.csv", "--output", "settled");
+    assertEquals(0, stageJob.code(), stageJob.err());
     Cli.Result status = Cli.run(env, dir, "status", "pipe-start-1");
     assertEquals(0, status.code(), status.err());
     assertTrue(status.out().contains("type: pipeline") && status.out().contains("status: RUNNING"), status.out());
+    assertTrue(status.out().contains("1. settlement  pipe-start-1.1-settlement  running"), status.out());
+    assertTrue(status.out().contains("2. load  pipe-start-1.2-load  pending"), status.out());
+    assertTrue(status.out().contains("stages shown as their jobs are"), status.out());
     Cli.Result pause = Cli.run(env, dir, "pause", "pipe-start-1");
     assertEquals(ExitCodes.CONFLICT_OR_NOT_FOUND, pause.code());
     assertTrue(pause.err().contains("ballast pause pipe-start-1.N-TYPE"), pause.err());

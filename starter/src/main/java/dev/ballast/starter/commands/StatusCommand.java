@@ -160,8 +160,18 @@ public class StatusCommand extends BaseCommand {
       }
       s.put("stages", stages);
     } else {
+      List<StageLine> stages = new ArrayList<>();
+      for (StageProgress st : Pipelines.stagesFromJobs(connection.client(), id)) {
+        stages.add(new StageLine(st.index() + 1, st.type(), st.jobId(), st.state().label()));
+      }
+      if (!stages.isEmpty()) {
+        s.put("stages", stages);
+      }
       s.put("message", "no worker answered the pipeline's query within " + Jobs.QUERY_TIMEOUT.toSeconds()
-          + " s: its stages are unknown (is a worker running?)");
+          + " s (is a worker running?): "
+          + (stages.isEmpty()
+              ? "its stages are unknown"
+              : "stages shown as their jobs are; a stage skipped as intact shows its earlier job"));
     }
     if (failure != null) {
       s.put("error", failure.message());
