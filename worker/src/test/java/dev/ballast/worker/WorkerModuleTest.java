@@ -118,6 +118,18 @@ class WorkerModuleTest {
     }
   }
 
+  /** Starts a job whose spec names no registered type: its workflow task runs, then it fails. */
+  private static WorkflowStub startJobOfUnknownType(WorkflowClient client, String id) {
+    WorkflowStub stub =
+        client.newUntypedWorkflowStub(
+            "BallastJob",
+            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.JOBS).build());
+    stub.start(
+        new JobSpec(id, "no-such-type", List.of("/nonexistent"), "/nonexistent-out",
+            null, null, null, null, null, null, null));
+    return stub;
+  }
+
   @Test
   void autoStickyIsOnInProcessAndTheWorkerPollsThroughTheChannel() throws Exception {
     WorkerService service = service(settings()).useInProcessChannel(temporal.inProcessChannel());
@@ -126,13 +138,7 @@ class WorkerModuleTest {
       assertFalse(service.stickyDisabled(), "the in-process service stops with this worker");
       WorkflowClient client = service.client();
       String id = "worker-in-process-" + UUID.randomUUID();
-      WorkflowStub stub =
-          client.newUntypedWorkflowStub(
-              "BallastJob",
-              WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.JOBS).build());
-      stub.start(
-          new JobSpec(id, "no-such-type", List.of("/nonexistent"), "/nonexistent-out",
-              null, null, null, null, null, null, null));
+      WorkflowStub stub = startJobOfUnknownType(client, id);
       HistoryEvent started = awaitWorkflowTaskStarted(client, id, Duration.ofSeconds(30));
       assertEquals(
           service.settings().identity(),
@@ -154,13 +160,7 @@ class WorkerModuleTest {
     try {
       WorkflowClient client = service.client();
       String id = "worker-test-" + UUID.randomUUID();
-      WorkflowStub stub =
-          client.newUntypedWorkflowStub(
-              "BallastJob",
-              WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.JOBS).build());
-      stub.start(
-          new JobSpec(id, "no-such-type", List.of("/nonexistent"), "/nonexistent-out",
-              null, null, null, null, null, null, null));
+      WorkflowStub stub = startJobOfUnknownType(client, id);
 
       HistoryEvent started = awaitWorkflowTaskStarted(client, id, Duration.ofSeconds(30));
       assertEquals(

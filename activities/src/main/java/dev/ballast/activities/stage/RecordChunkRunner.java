@@ -59,12 +59,7 @@ public final class RecordChunkRunner {
       ActivityExecutionContext ctx, ChunkTask task, RecordJobType<I, A> type) {
     ChunkRef chunk = task.chunk();
     int attempt = ctx.getInfo().getAttempt();
-    Map<String, Object> parameters;
-    try {
-      parameters = type.resolve(task.parameters());
-    } catch (IllegalArgumentException e) {
-      throw Failures.of(ErrorType.BAD_SPEC, e.getMessage(), e);
-    }
+    Map<String, Object> parameters = resolveParameters(type, task.parameters());
     String paramsHash = StagedRecords.parametersSha256(parameters);
     StagingLayout layout = StagingLayout.ofStagingDir(Path.of(task.stagingDir()));
     Path chunksDir = layout.chunksDir();
@@ -217,6 +212,15 @@ public final class RecordChunkRunner {
         "chunk {} of {} done: {} rows, {} accepted, {} skipped, {} rejected",
         chunk.index(), chunk.fileName(), counts.rows(), counts.accepted(), counts.pending(), counts.rejected());
     return new ChunkResult(chunk.index(), counts, attempt, resume.offset(), redone, false);
+  }
+
+  /** {@code given} completed with the type's defaults, or a BAD_SPEC failure naming what is wrong. */
+  static Map<String, Object> resolveParameters(RecordJobType<?, ?> type, Map<String, Object> given) {
+    try {
+      return type.resolve(given);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_SPEC, e.getMessage(), e);
+    }
   }
 
   private static <A extends Accumulator<A>> A finish(

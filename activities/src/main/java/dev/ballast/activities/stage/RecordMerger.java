@@ -42,12 +42,7 @@ public final class RecordMerger {
   /** Merges the request's chunks; heartbeats once per chunk when {@code ctx} is not null. */
   public <I, A extends Accumulator<A>> MergeResult merge(
       ActivityExecutionContext ctx, MergeRequest request, RecordJobType<I, A> type) {
-    Map<String, Object> parameters;
-    try {
-      parameters = type.resolve(request.parameters());
-    } catch (IllegalArgumentException e) {
-      throw Failures.of(ErrorType.BAD_SPEC, e.getMessage(), e);
-    }
+    Map<String, Object> parameters = RecordChunkRunner.resolveParameters(type, request.parameters());
     String paramsHash = StagedRecords.parametersSha256(parameters);
     StagingLayout layout = StagingLayout.ofStagingDir(Path.of(request.stagingDir()));
     Path chunksDir = layout.chunksDir();
