@@ -34,10 +34,12 @@ public class JobSpecOptions {
 
   @Option(
       names = "--input",
+      arity = "1..*",
       paramLabel = "PATH",
       description =
-          "Input file, directory (every regular file in it, by name) or glob; repeat for more."
-              + " Replaces the spec file's inputs.")
+          "Input files, directories (every regular file directly in one, by name) or globs: one or"
+              + " more after one --input (as a shell glob such as incoming/*.csv expands), or the flag"
+              + " repeated. Replaces the spec file's inputs. Give SPEC before --input.")
   List<String> inputs = new ArrayList<>();
 
   @Option(

@@ -165,7 +165,7 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
       at[i] = header.indexOf(names.get(i));
       if (at[i] < 0) {
         throw new IllegalArgumentException(
-            "input " + fileName + " lacks column '" + names.get(i) + "' (found: " + String.join(", ", header) + ")");
+            "input " + fileName + " lacks column '" + names.get(i) + "' (found: " + dev.ballast.api.Excerpt.ofNames(header) + ")");
       }
     }
     return at;

@@ -160,7 +160,7 @@ public class SettlementJobType implements RecordJobType<Line, Aggregates> {
     int n = splitter.split(b, 0, b.length);
     if (n < 0) {
       throw new IllegalArgumentException(
-          "input " + fileName + " has a malformed header (bad RFC 4180 quoting): " + headerLine);
+          "input " + fileName + " has a malformed header (bad RFC 4180 quoting): " + dev.ballast.api.Excerpt.of(headerLine));
     }
     List<String> names = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -176,7 +176,7 @@ public class SettlementJobType implements RecordJobType<Line, Aggregates> {
                 + " lacks required column '"
                 + column
                 + "' (found: "
-                + String.join(", ", names)
+                + dev.ballast.api.Excerpt.ofNames(names)
                 + ")");
       }
       index.put(column, at);

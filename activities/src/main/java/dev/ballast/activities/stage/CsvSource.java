@@ -26,7 +26,7 @@ public final class CsvSource implements RecordSource<CsvRow> {
   public static CsvSource open(Path file, Cursor from, long end, String headerLine) throws IOException {
     List<String> header = Csv.split(headerLine);
     if (header == null) {
-      throw new IllegalArgumentException("malformed header (bad RFC 4180 quoting): " + headerLine);
+      throw new IllegalArgumentException("malformed header (bad RFC 4180 quoting): " + dev.ballast.api.Excerpt.of(headerLine));
     }
     return new CsvSource(LineSource.open(file, from, end), List.copyOf(header));
   }

@@ -56,7 +56,7 @@ public class WordCountJobType implements RecordJobType<CsvRow, WordCounts> {
     // The column depends on the parameters; the processor rejects nothing for a missing column,
     // so the planner's check only ensures the header parses.
     if (Csv.split(headerLine) == null) {
-      throw new IllegalArgumentException("input " + fileName + " has a malformed header: " + headerLine);
+      throw new IllegalArgumentException("input " + fileName + " has a malformed header: " + dev.ballast.api.Excerpt.of(headerLine));
     }
   }
 
@@ -74,7 +74,7 @@ public class WordCountJobType implements RecordJobType<CsvRow, WordCounts> {
     int at = header.indexOf(column);
     if (at < 0) {
       throw new IllegalArgumentException(
-          "input " + context.fileName() + " lacks column '" + column + "' (found: " + String.join(", ", header) + ")");
+          "input " + context.fileName() + " lacks column '" + column + "' (found: " + dev.ballast.api.Excerpt.ofNames(header) + ")");
     }
     return (record, into) -> {
       CsvRow row = record.value();

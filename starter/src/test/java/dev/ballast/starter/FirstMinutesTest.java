@@ -1,0 +1,74 @@
+package dev.ballast.starter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.activities.settlement.ReferenceSettlement;
+import dev.ballast.activities.settlement.SampleGenerator;
+import dev.ballast.activities.settlement.SettlementJobType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a new user meets in the first minutes with {@code ballast run} on the embedded default. */
+@Timeout(180)
+class FirstMinutesTest {
+  @TempDir Path dir;
+
+  /** {@code --input incoming/*.csv} reaches the CLI as one flag followed by every file name. */
+  @Test
+  void oneInputFlagTakesTheFilesAShellGlobExpandsTo() throws Exception {
+    Path a = dir.resolve("incoming/a.csv");
+    Path b = dir.resolve("incoming/b.csv");
+    Path c = dir.resolve("incoming/c.csv");
+    Files.createDirectories(a.getParent());
+    SampleGenerator.write(a, 3_000, 1);
+    SampleGenerator.write(b, 2_000, 2);
+    SampleGenerator.write(c, 1_000, 3);
+
+    Cli.Result run = Cli.run(Map.of(), dir, "run", "--type", "settlement",
+        "--input", "incoming/a.csv", "incoming/b.csv", "incoming/c.csv", "--output", "out");
+
+    assertEquals(0, run.code(), run.out() + run.err());
+    ReferenceSettlement.Result expected =
+        ReferenceSettlement.compute(List.of(a, b, c), SettlementJobType.DEFAULT_RATES);
+    assertEquals(6_000, expected.rows());
+    assertEquals(expected.settlementCsv(), Files.readString(dir.resolve("out/settlement.csv")));
+  }
+
+  /** The first "line" of a binary file is no header: the error shows a short, escaped excerpt. */
+  @Test
+  void aBinaryInputFailsWithAShortPrintableExcerptOfItsHeader() throws Exception {
+    byte[] garbage = new byte[200_000];
+    new Random(5).nextBytes(garbage);
+    for (int i = 0; i < garbage.length; i++) {
+      if (garbage[i] == '\n') {
+        garbage[i] = 0;
+      }
+    }
+    garbage[9_000] = '\n';
+    Path input = dir.resolve("archive.zip");
+    Files.write(input, garbage);
+
+    Cli.Result run = Cli.run(Map.of(), dir, "run", "--type", "settlement", "--input", "archive.zip",
+        "--output", "out");
+
+    assertEquals(ExitCodes.JOB_FAILED, run.code(), run.out() + run.err());
+    String error = run.err();
+    assertTrue(error.contains("archive.zip"), error);
+    assertTrue(error.contains("more characters)"), "the header is cut: " + error);
+    for (String line : error.split("\n")) {
+      assertTrue(line.length() < 600, "a line of " + line.length() + " characters: " + line);
+      for (char ch : line.toCharArray()) {
+        assertTrue(ch >= 0x20 && ch != 0x7f && ch != '\ufffd',
+            "an unprintable character U+" + Integer.toHexString(ch) + " in: " + line);
+      }
+    }
+    assertTrue(Files.notExists(dir.resolve("out/settlement.csv")), "nothing published");
+  }
+}
