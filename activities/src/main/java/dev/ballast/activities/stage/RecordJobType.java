@@ -43,9 +43,16 @@ public interface RecordJobType<I, A extends Accumulator<A>> extends JobType {
 
   /**
    * Called once per segment after its records were processed and before it is staged: the place
-   * for an idempotent side effect such as writing the segment's rows to a database. A segment may
-   * be processed again after a crash (same chunk, same start), so this must be safe to repeat.
-   * Returns what is staged; by default {@code segment} itself.
+   * for an idempotent side effect such as writing the segment's rows to a database.
+   * {@code accumulated} holds that segment's records only (every segment starts from {@link
+   * #newAccumulator}); what this returns is what is staged for the segment, by default {@code
+   * accumulated} unchanged.
+   *
+   * <p>A segment may be processed again: a retried chunk resumes from the last checkpoint the
+   * service received (heartbeats are throttled, so it can lag a second or more behind, and a
+   * chunk killed before its first checkpoint starts over), and segments after that point run
+   * again from the same start offsets, even those whose side effects were already applied. This
+   * must therefore be safe to repeat.
    */
   default A finishSegment(RecordContext context, Segment segment, A accumulated) throws Exception {
     return accumulated;
