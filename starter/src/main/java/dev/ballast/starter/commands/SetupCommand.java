@@ -23,8 +23,9 @@ import picocli.CommandLine.Mixin;
           + " Run it once per namespace, before starting jobs.",
       "Idempotent: an attribute already registered with Ballast's type is left alone; one registered"
           + " with another type is an error (exit 5) and nothing is changed. On the embedded service"
-          + " (`ballast server`), which has no visibility store, there is nothing to register: it says"
-          + " so and exits 0; jobs there run without the attributes."
+          + " (`ballast server`), which cannot list search attributes (it accepts new ones but forgets"
+          + " them when it stops), it registers nothing, says so and exits 0; jobs there run without"
+          + " the attributes."
     })
 public class SetupCommand extends BaseCommand {
   @Mixin TemporalOptions temporal;
@@ -37,8 +38,8 @@ public class SetupCommand extends BaseCommand {
           SearchAttributeRegistry.register(connection.stubs(), namespace, JobSearchAttributes.ALL);
       switch (outcome.kind()) {
         case NOT_SUPPORTED -> {
-          out().println("the service at " + connection.address() + " keeps no search attributes (the"
-              + " embedded service has no visibility store): nothing to register; jobs run without them");
+          out().println("the service at " + connection.address() + " cannot list search attributes (the"
+              + " embedded service: no visibility store): nothing registered; jobs there run without them");
         }
         case CONFLICT -> throw new CliException(ExitCodes.CONFLICT_OR_NOT_FOUND, outcome.message());
         case NAMESPACE_NOT_FOUND -> throw new CliException(
