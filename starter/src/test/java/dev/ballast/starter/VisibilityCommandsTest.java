@@ -12,6 +12,7 @@ import dev.ballast.testkit.TestTemporal;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
@@ -191,8 +192,16 @@ class VisibilityCommandsTest {
       client.newUntypedWorkflowStub(String.format("page-%03d", i)).terminate("test");
     }
 
+    if (real()) {
+      awaitVisible(client, "ExecutionStatus = 'Terminated'", terminated);
+      awaitVisible(client, "ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'page-'", jobs - terminated);
+    }
+
     // Everything, paged from the server (100 at a time) or from the embedded service's lists.
-    Cli.Result all = awaitList(r -> pageIds(r).size() == jobs && countOf(r, "TERMINATED") == terminated, "--limit", "0");
+    Cli.Result all = service.run("list", "--limit", "0");
+    assertEquals(0, all.code(), all.err());
+    assertEquals(jobs, pageIds(all).size(), all.out());
+    assertEquals(terminated, countOf(all, "TERMINATED"), all.out());
     List<String> rows = rows(all);
     assertEquals(total(all), rows.size(), "the counts line counts what --limit 0 lists:\n" + all.out());
     for (String status : List.of("RUNNING", "COMPLETED", "FAILED", "CANCELED", "TERMINATED")) {
@@ -218,6 +227,24 @@ class VisibilityCommandsTest {
 
     Cli.Result negative = service.run("list", "--limit", "-1");
     assertEquals(ExitCodes.USAGE, negative.code(), negative.err());
+  }
+
+  /** Waits until the server's visibility store counts {@code expected} jobs matching {@code query}. */
+  private static void awaitVisible(WorkflowClient client, String query, long expected) throws InterruptedException {
+    String q = "WorkflowType = '" + Jobs.WORKFLOW_TYPE + "' AND " + query;
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    long count;
+    do {
+      count = client.getWorkflowServiceStubs().blockingStub()
+          .countWorkflowExecutions(CountWorkflowExecutionsRequest.newBuilder()
+              .setNamespace(client.getOptions().getNamespace()).setQuery(q).build())
+          .getCount();
+      if (count == expected) {
+        return;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError(q + ": " + count + " jobs, not " + expected);
   }
 
   /** Runs {@code list ARGS} until its output satisfies {@code condition} (visibility lags a little). */
