@@ -262,23 +262,31 @@ class DeploymentFilesTest {
   // ---- Compose stack -------------------------------------------------------------------------
 
   @Test
-  void composeRegistersEverySearchAttributeTheJobsUpsert() throws IOException {
+  void composeRunsBallastSetupForEverySearchAttributeTheJobsUpsert() throws IOException {
+    // `ballast setup` registers JobSearchAttributes.ALL: every key declared there must be in it.
     String source =
         Files.readString(repo.resolve("api/src/main/java/dev/ballast/api/JobSearchAttributes.java"));
     java.util.regex.Matcher key =
-        java.util.regex.Pattern.compile("SearchAttributeKey\\.for(\\w+)\\(\"(\\w+)\"\\)").matcher(source);
-    String setup = String.join("\n", stringList(service("temporal-setup").get("command")));
-    String script = Files.readString(repo.resolve("scripts/register-search-attributes.sh"));
+        java.util.regex.Pattern.compile("SearchAttributeKey<\\w+> (\\w+) =\\s*SearchAttributeKey\\.for").matcher(source);
+    java.util.regex.Matcher all =
+        java.util.regex.Pattern.compile("ALL = List\\.of\\(([^)]*)\\)").matcher(source);
+    assertTrue(all.find(), "JobSearchAttributes.ALL");
+    List<String> registered = List.of(all.group(1).split("\\s*,\\s*"));
     int found = 0;
     while (key.find()) {
       found++;
-      String type = key.group(1).equals("Long") ? "Int" : key.group(1);
-      assertTrue(setup.contains("--name " + key.group(2) + " --type " + type),
-          "compose registers " + key.group(2) + " as " + type);
-      assertTrue(script.contains("register " + key.group(2) + " " + type),
-          "the script registers " + key.group(2) + " as " + type);
+      assertTrue(registered.contains(key.group(1)), key.group(1) + " is in JobSearchAttributes.ALL");
     }
     assertTrue(found >= 3, "search attribute keys found in JobSearchAttributes: " + found);
+
+    Map<String, Object> setup = service("ballast-setup");
+    assertEquals(List.of("setup"), stringList(setup.get("command")));
+    assertEquals("starter", path(setup, "build", "target"));
+    assertEquals("temporal:7233", map(setup.get("environment")).get("TEMPORAL_ADDRESS"));
+    assertTrue(map(setup.get("environment")).containsKey("TEMPORAL_NAMESPACE"));
+    assertEquals("service_completed_successfully", path(setup, "depends_on", "temporal-setup", "condition"));
+    assertFalse(Files.exists(repo.resolve("scripts/register-search-attributes.sh")),
+        "`ballast setup` replaced the script");
   }
 
   @Test
@@ -288,10 +296,10 @@ class DeploymentFilesTest {
     assertEquals("service_healthy", path(service("temporal-schema"), "depends_on", "postgresql", "condition"));
     assertEquals("service_completed_successfully", path(service("temporal"), "depends_on", "temporal-schema", "condition"));
     assertTrue(String.join("\n", stringList(service("temporal-schema").get("command"))).contains("update-schema"));
-    assertTrue(String.join("\n", stringList(service("temporal-setup").get("command"))).contains("search-attribute create"));
+    assertTrue(String.join("\n", stringList(service("temporal-setup").get("command"))).contains("namespace create"));
     assertEquals("service_healthy", path(service("temporal-ui"), "depends_on", "temporal", "condition"));
-    assertEquals("service_completed_successfully", path(service("worker-1"), "depends_on", "temporal-setup", "condition"));
-    assertEquals("service_completed_successfully", path(service("starter"), "depends_on", "temporal-setup", "condition"));
+    assertEquals("service_completed_successfully", path(service("worker-1"), "depends_on", "ballast-setup", "condition"));
+    assertEquals("service_completed_successfully", path(service("starter"), "depends_on", "ballast-setup", "condition"));
     assertTrue(stringList(service("starter").get("profiles")).size() == 1, "the starter is one-off, not started by up");
     for (String name : List.of("worker-1", "worker-2", "worker-3", "starter")) {
       assertTrue(stringList(service(name).get("volumes")).contains("ballast-data:/data"), name + " mounts the data volume");

@@ -8,6 +8,7 @@ import dev.ballast.starter.commands.PauseCommand;
 import dev.ballast.starter.commands.ResumeCommand;
 import dev.ballast.starter.commands.RunCommand;
 import dev.ballast.starter.commands.ServerCommand;
+import dev.ballast.starter.commands.SetupCommand;
 import dev.ballast.starter.commands.StartCommand;
 import dev.ballast.starter.commands.StatusCommand;
 import dev.ballast.starter.commands.VerifyCommand;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "  2  bad usage or bad job spec (nothing was started)",
       "  3  job cancelled or terminated",
       "  4  cannot reach Temporal",
-      "  5  job id conflict, or job not found"
+      "  5  job id conflict, or job not found (setup: a search attribute registered with another type)"
     },
     subcommands = {
       RunCommand.class,
@@ -51,6 +52,7 @@ import picocli.CommandLine.Model.CommandSpec;
       CancelCommand.class,
       WorkerCommand.class,
       ServerCommand.class,
+      SetupCommand.class,
       GenerateCommand.class,
       VerifyCommand.class,
       JobsCommand.class

@@ -10,11 +10,6 @@ import dev.ballast.api.workflow.JobWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.IndexedValueType;
-import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
-import io.temporal.serviceclient.OperatorServiceStubs;
-import io.temporal.serviceclient.OperatorServiceStubsOptions;
-import java.util.Map;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.query.v1.WorkflowQuery;
 import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
@@ -105,36 +100,15 @@ public final class Jobs {
   }
 
   /**
-   * Whether the namespace has Ballast's search attributes ({@link JobSearchAttributes}) registered.
-   * False on the embedded service, which lacks the search-attribute API, and whenever the answer
-   * does not come within {@link #QUERY_TIMEOUT}: a job then simply runs without them.
+   * Whether the namespace has Ballast's search attributes ({@link JobSearchAttributes}) registered
+   * with their types ({@code ballast setup}). False on the embedded service, which lacks the
+   * search-attribute API, and whenever the answer does not come within {@link #QUERY_TIMEOUT}: a job
+   * then simply runs without them.
    */
   public static boolean searchAttributesRegistered(WorkflowClient client) {
-    OperatorServiceStubs operator = null;
-    try {
-      operator =
-          OperatorServiceStubs.newServiceStubs(
-              OperatorServiceStubsOptions.newBuilder(client.getWorkflowServiceStubs().getOptions())
-                  .validateAndBuildWithDefaults());
-      Map<String, IndexedValueType> custom =
-          operator
-              .blockingStub()
-              .withDeadlineAfter(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-              .listSearchAttributes(
-                  ListSearchAttributesRequest.newBuilder()
-                      .setNamespace(client.getOptions().getNamespace())
-                      .build())
-              .getCustomAttributesMap();
-      return custom.containsKey(JobSearchAttributes.JOB_TYPE.getName())
-          && custom.containsKey(JobSearchAttributes.STAGE.getName())
-          && custom.containsKey(JobSearchAttributes.PROGRESS.getName());
-    } catch (RuntimeException e) {
-      return false;
-    } finally {
-      if (operator != null) {
-        operator.shutdownNow();
-      }
-    }
+    return SearchAttributeRegistry.registered(
+        client.getWorkflowServiceStubs(), client.getOptions().getNamespace(), JobSearchAttributes.ALL,
+        QUERY_TIMEOUT);
   }
 
   /** Why starting {@code what} ("job", "pipeline") {@code id} was a conflict, and what to do. */

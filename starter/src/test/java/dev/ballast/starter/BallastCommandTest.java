@@ -18,7 +18,7 @@ class BallastCommandTest {
     Cli.Result r = Cli.run("--help");
     assertEquals(0, r.code());
     for (String command :
-        new String[] {"run", "start", "status", "list", "watch", "pause", "resume", "cancel", "worker", "server", "generate", "verify"}) {
+        new String[] {"run", "start", "status", "list", "watch", "pause", "resume", "cancel", "worker", "server", "setup", "generate", "verify"}) {
       assertTrue(r.out().contains("\n  " + command + " "), "missing " + command + " in\n" + r.out());
     }
     assertTrue(r.out().contains("Exit codes:"), r.out());
@@ -29,7 +29,7 @@ class BallastCommandTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "run", "start", "status", "list", "watch", "pause", "resume", "cancel", "worker", "server",
+        "run", "start", "status", "list", "watch", "pause", "resume", "cancel", "worker", "server", "setup",
         "generate", "generate settlement", "verify"
       })
   void everyCommandHasHelp(String command) {

@@ -9,7 +9,7 @@ import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.ChunkResult;
 import dev.ballast.api.model.ChunkTask;
 import dev.ballast.api.model.Counts;
-import dev.ballast.embedded.EmbeddedTemporal;
+import dev.ballast.testkit.TestTemporal;
 import dev.ballast.worker.TemporalConnections;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityOptions;
@@ -29,7 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 
 /** The chunks being retried, read from a process stage's pending activities and history. */
@@ -80,9 +81,10 @@ class ChunkDiagnosisTest {
     }
   }
 
-  @Test
-  void aRetriedChunkShowsItsAttemptLastErrorAndHeartbeatPosition() throws Exception {
-    try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0)) {
+  @ParameterizedTest(name = "on the {0} service")
+  @EnumSource(TestTemporal.Kind.class)
+  void aRetriedChunkShowsItsAttemptLastErrorAndHeartbeatPosition(TestTemporal.Kind kind) throws Exception {
+    try (TestTemporal temporal = TestTemporal.start(kind)) {
       WorkflowServiceStubs stubs = TemporalConnections.connect(temporal.address());
       WorkflowClient client = TemporalConnections.client(stubs, "default");
       WorkerFactory factory = WorkerFactory.newInstance(client);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.embedded.EmbeddedTemporal;
+import dev.ballast.testkit.TestTemporal;
 import dev.ballast.worker.ConnectionSettings;
 import dev.ballast.worker.codec.AesGcmPayloadCodec;
 import dev.ballast.worker.codec.CodecKeys;
@@ -16,18 +16,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** With a codec key configured, the CLI encrypts the job spec it starts. */
 @Timeout(60)
 class CodecCliTest {
   @TempDir Path dir;
 
-  @Test
-  void theSpecInHistoryIsEncrypted() {
-    try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0)) {
+  @ParameterizedTest(name = "on the {0} service")
+  @EnumSource(TestTemporal.Kind.class)
+  void theSpecInHistoryIsEncrypted(TestTemporal.Kind kind) {
+    try (TestTemporal temporal = TestTemporal.start(kind)) {
       byte[] key = new byte[32];
       key[0] = 7;
       Map<String, String> env =

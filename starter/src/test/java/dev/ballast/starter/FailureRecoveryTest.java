@@ -7,16 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.inject.Guice;
 import dev.ballast.activities.files.StagingLayout;
 import dev.ballast.activities.settlement.ReferenceSettlement;
 import dev.ballast.activities.settlement.SampleGenerator;
 import dev.ballast.activities.settlement.SettlementJobType;
 import dev.ballast.api.model.ChunkResult;
-import dev.ballast.embedded.EmbeddedTemporal;
-import dev.ballast.worker.WorkerModule;
-import dev.ballast.worker.WorkerService;
-import dev.ballast.worker.WorkerSettings;
+import dev.ballast.testkit.TestTemporal;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -30,49 +26,50 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * What happens when things fail, through the real CLI against an embedded service and a worker:
- * a job that failed resumes after its cause is fixed without redoing finished chunks; an input
- * that changes under a running job fails it with an integrity error; bad input fails fast.
+ * What happens when things fail, through the real CLI against a worker, once on the embedded
+ * service and once on a real server: a job that failed resumes after its cause is fixed without
+ * redoing finished chunks; an input that changes under a running job fails it with an integrity
+ * error; bad input fails fast.
  */
+@ParameterizedClass(name = "on the {0} service")
+@EnumSource(TestTemporal.Kind.class)
 @Timeout(180)
 class FailureRecoveryTest {
   private static final int ROWS = 200_000;
 
-  @TempDir static Path dir;
-  private static EmbeddedTemporal temporal;
-  private static WorkerService worker;
+  @Parameter TestTemporal.Kind kind;
+
+  private static CliService service;
+  private static Path dir;
   private static Map<String, String> env;
   private static Path input;
   private static ReferenceSettlement.Result expected;
 
-  @BeforeAll
-  static void start() throws IOException {
-    temporal = EmbeddedTemporal.start(0);
-    worker =
-        Guice.createInjector(
-                new WorkerModule(
-                    WorkerSettings.defaults(temporal.address())
-                        .withSticky(WorkerSettings.StickyMode.OFF)
-                        .withChunkSlots(2)))
-            .getInstance(WorkerService.class);
-    worker.start();
-    env = Map.of("TEMPORAL_ADDRESS", temporal.address());
+  @BeforeParameterizedClassInvocation
+  static void start(TestTemporal.Kind kind) throws IOException {
+    service = CliService.start(kind, 2);
+    dir = service.dir;
+    env = service.env;
     input = dir.resolve("transactions.csv");
     SampleGenerator.write(input, ROWS, 11);
     expected = ReferenceSettlement.compute(List.of(input), SettlementJobType.DEFAULT_RATES);
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
-    worker.stop();
-    temporal.close();
+    if (service != null) {
+      service.close();
+      service = null;
+    }
   }
 
   /** A spec file: 1 MB chunks, chunk activities tried twice, 100 ms apart. */
@@ -105,7 +102,7 @@ class FailureRecoveryTest {
     Cli.Result failed = Cli.run(env, dir, "run", spec("resume-1", input, out).toString());
     assertEquals(ExitCodes.JOB_FAILED, failed.code(), failed.out() + failed.err());
     assertFalse(Files.exists(out.resolve("manifest.json")), "a failed job publishes nothing");
-    WorkflowClient client = worker.client();
+    WorkflowClient client = service.worker.client();
     String firstRun =
         client.newUntypedWorkflowStub("resume-1/process").describe().getExecution().getRunId();
     List<ChunkResult> before = chunkResults(client.fetchHistory("resume-1/process", firstRun));
@@ -125,6 +122,9 @@ class FailureRecoveryTest {
         Files.readAllBytes(out.resolve("settlement.csv")));
     assertArrayEquals(expected.rejectsJsonl().getBytes(UTF_8),
         Files.readAllBytes(out.resolve("rejects.jsonl")));
+    Cli.Result verified = Cli.run(env, dir, "verify", out.toString());
+    assertEquals(ExitCodes.OK, verified.code(), verified.out() + verified.err());
+    assertTrue(verified.out().startsWith("ok: "), verified.out());
   }
 
   @Test
@@ -156,7 +156,9 @@ class FailureRecoveryTest {
     Path bad = dir.resolve("no-amount.csv");
     Files.writeString(bad, "txn_id,merchant_id,currency,status,created_at\nt1,m1,USD,SETTLED,2024-01-01T00:00:00Z\n");
     long start = System.nanoTime();
-    Cli.Result r = Cli.run(env, dir, "run", spec("bad-1", bad, dir.resolve("out-bad")).toString());
+    // The address as a flag this time, not from the environment.
+    Cli.Result r = Cli.run(Map.of(), dir, "run", "--address", service.temporal.address(),
+        spec("bad-1", bad, dir.resolve("out-bad")).toString());
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
     assertEquals(ExitCodes.JOB_FAILED, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("lacks required column 'amount'"), r.err());
@@ -185,7 +187,7 @@ class FailureRecoveryTest {
       if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
           && event.getActivityTaskCompletedEventAttributes().hasResult()) {
         ChunkResult result =
-            worker.client().getOptions().getDataConverter()
+            service.worker.client().getOptions().getDataConverter()
                 .fromPayloads(0, Optional.of(event.getActivityTaskCompletedEventAttributes()
                     .getResult()), ChunkResult.class, ChunkResult.class);
         if (result != null && result.counts() != null) {

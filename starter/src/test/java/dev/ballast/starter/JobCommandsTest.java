@@ -5,35 +5,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ballast.embedded.EmbeddedTemporal;
+import dev.ballast.testkit.TestTemporal;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The job commands against an embedded Temporal service with no worker: jobs started here stay
- * RUNNING, which is what these tests need.
+ * The job commands against a Temporal service with no worker, once on the embedded service and
+ * once on a real server: jobs started here stay RUNNING, which is what these tests need.
  */
+@ParameterizedClass(name = "on the {0} service")
+@EnumSource(TestTemporal.Kind.class)
 @Timeout(120)
 class JobCommandsTest {
-  private static EmbeddedTemporal temporal;
+  @Parameter TestTemporal.Kind kind;
+
+  private static CliService service;
   private static Map<String, String> env;
+  private static Path dir;
 
-  @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() {
-    temporal = EmbeddedTemporal.start(0);
-    env = Map.of("TEMPORAL_ADDRESS", temporal.address());
+  @BeforeParameterizedClassInvocation
+  static void start(TestTemporal.Kind kind) {
+    service = CliService.start(kind, 0);
+    env = service.env;
+    dir = service.dir;
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
-    temporal.close();
+    if (service != null) {
+      service.close();
+      service = null;
+    }
   }
 
   @Test
@@ -92,7 +101,7 @@ class JobCommandsTest {
 
   /** The spec a job or pipeline was started with, read back from its history. */
   private static <T> T startedWith(String id, Class<T> type) throws Exception {
-    try (JobConnection c = JobConnection.open(temporal.address(), "default", "test")) {
+    try (JobConnection c = JobConnection.open(service.temporal.address(), "default", "test")) {
       io.temporal.api.common.v1.Payloads input = c.client().fetchHistory(id).getEvents().get(0)
           .getWorkflowExecutionStartedEventAttributes().getInput();
       return c.client().getOptions().getDataConverter().fromPayloads(0, java.util.Optional.of(input), type, type);

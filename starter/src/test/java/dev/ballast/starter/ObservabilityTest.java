@@ -13,7 +13,7 @@ import dev.ballast.api.TaskQueues;
 import dev.ballast.api.model.Counts;
 import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobSpec;
-import dev.ballast.embedded.EmbeddedTemporal;
+import dev.ballast.testkit.TestTemporal;
 import dev.ballast.worker.WorkerModule;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
@@ -36,8 +36,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Progress output, status of a failed chunk, and alerts, end to end on the embedded service. */
+/**
+ * Progress output, status of a failed chunk, and alerts, end to end on the embedded service (the
+ * status of a failed chunk also on a real server).
+ */
 @Timeout(180)
 class ObservabilityTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -174,12 +179,13 @@ class ObservabilityTest {
     assertTrue(run.err().contains("INPUT_NOT_FOUND"), run.err());
   }
 
-  @Test
-  void statusOfAJobFailedAtAChunkNamesTheChunkItsAttemptsAndTheError(@TempDir Path dir)
+  @ParameterizedTest(name = "on the {0} service")
+  @EnumSource(TestTemporal.Kind.class)
+  void statusOfAJobFailedAtAChunkNamesTheChunkItsAttemptsAndTheError(TestTemporal.Kind kind, @TempDir Path dir)
       throws Exception {
     Path input = dir.resolve("in.csv");
     SampleGenerator.write(input, 2_000, 5);
-    try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0)) {
+    try (TestTemporal temporal = TestTemporal.start(kind)) {
       WorkerService worker =
           Guice.createInjector(new WorkerModule(WorkerSettings.defaults(temporal.address()).withChunkSlots(1)))
               .getInstance(WorkerService.class);

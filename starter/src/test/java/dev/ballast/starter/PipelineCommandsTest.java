@@ -6,56 +6,53 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.inject.Guice;
 import dev.ballast.activities.settlement.SampleGenerator;
-import dev.ballast.embedded.EmbeddedTemporal;
-import dev.ballast.worker.WorkerModule;
-import dev.ballast.worker.WorkerService;
-import dev.ballast.worker.WorkerSettings;
+import dev.ballast.testkit.TestTemporal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code start}, {@code watch}, {@code status}, {@code list}, {@code pause}, {@code resume} and
- * {@code cancel} of a pipeline id, through the real CLI against an embedded service and a worker.
+ * {@code cancel} of a pipeline id, through the real CLI against a worker, once on the embedded
+ * service and once on a real server.
  */
+@ParameterizedClass(name = "on the {0} service")
+@EnumSource(TestTemporal.Kind.class)
 @Timeout(240)
 class PipelineCommandsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dir;
-  private static EmbeddedTemporal temporal;
-  private static WorkerService worker;
+  @Parameter TestTemporal.Kind kind;
+
+  private static CliService service;
+  private static Path dir;
   private static Map<String, String> env;
 
-  @BeforeAll
-  static void start() throws Exception {
-    temporal = EmbeddedTemporal.start(0);
-    worker =
-        Guice.createInjector(
-                new WorkerModule(
-                    WorkerSettings.defaults(temporal.address())
-                        .withSticky(WorkerSettings.StickyMode.OFF)
-                        .withChunkSlots(2)))
-            .getInstance(WorkerService.class);
-    worker.start();
-    env = Map.of("TEMPORAL_ADDRESS", temporal.address());
+  @BeforeParameterizedClassInvocation
+  static void start(TestTemporal.Kind kind) throws Exception {
+    service = CliService.start(kind, 2);
+    dir = service.dir;
+    env = service.env;
     SampleGenerator.write(dir.resolve("in.csv"), 20_000, 3);
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
-    worker.stop();
-    temporal.close();
+    if (service != null) {
+      service.close();
+      service = null;
+    }
   }
 
   /** settlement, then wordcount over a column of its settlement.csv. */
