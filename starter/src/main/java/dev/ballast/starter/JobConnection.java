@@ -26,6 +26,17 @@ public final class JobConnection implements AutoCloseable {
    * @throws dev.ballast.worker.TemporalUnreachableException when it does not answer
    */
   public static JobConnection open(String address, String namespace, String command) {
+    requireAddress(address, command);
+    WorkflowServiceStubs stubs = TemporalConnections.connect(address);
+    return new JobConnection(address, stubs, TemporalConnections.client(stubs, namespace));
+  }
+
+  /**
+   * Checks that {@code command} has an address to talk to, before it does anything else.
+   *
+   * @throws CliException with {@link ExitCodes#USAGE} when {@code address} is null
+   */
+  public static void requireAddress(String address, String command) {
     if (address == null) {
       throw new CliException(
           ExitCodes.USAGE,
@@ -33,8 +44,6 @@ public final class JobConnection implements AutoCloseable {
               + " the embedded service lives only inside `ballast run` - start one for other"
               + " processes with `ballast server`");
     }
-    WorkflowServiceStubs stubs = TemporalConnections.connect(address);
-    return new JobConnection(address, stubs, TemporalConnections.client(stubs, namespace));
   }
 
   /**

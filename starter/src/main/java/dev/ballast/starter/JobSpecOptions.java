@@ -3,6 +3,7 @@ package dev.ballast.starter;
 import dev.ballast.api.model.Alerts;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.PipelineSpec;
+import dev.ballast.starter.spec.InputCheck;
 import dev.ballast.starter.spec.PipelineSpecLoader;
 import dev.ballast.starter.spec.SpecLoader;
 import dev.ballast.starter.spec.SpecValidator;
@@ -100,7 +101,16 @@ public class JobSpecOptions {
    * spec file, else {@value #ENV_ALERT_WEBHOOKS}.
    */
   public JobSpec build(Path cwd, Map<String, String> env) {
-    JobSpec spec = build(cwd);
+    return build(cwd, env, false);
+  }
+
+  /**
+   * As {@link #build(Path, Map)}, and checks the inputs and the output this machine can see ({@link
+   * InputCheck}); {@code sameFileSystem} when the worker shares this machine's files (the embedded
+   * default), so that every input is checked.
+   */
+  public JobSpec build(Path cwd, Map<String, String> env, boolean sameFileSystem) {
+    JobSpec spec = InputCheck.check(build(cwd), sameFileSystem);
     List<String> webhooks = new ArrayList<>(alertWebhooks);
     if (webhooks.isEmpty() && (spec.alerts() == null || !spec.alerts().any())) {
       String fromEnv = env.get(ENV_ALERT_WEBHOOKS);

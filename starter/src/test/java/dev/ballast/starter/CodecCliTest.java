@@ -28,7 +28,8 @@ class CodecCliTest {
 
   @ParameterizedTest(name = "on the {0} service")
   @EnumSource(TestTemporal.Kind.class)
-  void theSpecInHistoryIsEncrypted(TestTemporal.Kind kind) {
+  void theSpecInHistoryIsEncrypted(TestTemporal.Kind kind) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("secret-input-name.csv"), ""); // start checks it exists
     try (TestTemporal temporal = TestTemporal.start(kind)) {
       byte[] key = new byte[32];
       key[0] = 7;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole path a user takes: generate a sample, {@code ballast run} it on the embedded default,
  * compare the published outputs byte for byte with an independent reference implementation, then
  * {@code ballast verify} the result and catch a corrupted file.
- *
- * <p>Skipped (not failed) while the stage implementations are still stubs.
  */
 @Timeout(300)
 class EndToEndTest {
@@ -42,11 +39,7 @@ class EndToEndTest {
   void settlementOnTheEmbeddedDefaultMatchesTheReference(@TempDir Path dir) throws Exception {
     Path input = dir.resolve("data/sample.csv");
     Files.createDirectories(input.getParent());
-    try {
-      SampleGenerator.write(input, 200_000, 7);
-    } catch (UnsupportedOperationException stub) {
-      assumeTrue(false, "SampleGenerator is not implemented yet");
-    }
+    SampleGenerator.write(input, 200_000, 7);
     Path out = dir.resolve("data/out");
 
     Cli.Result run =
@@ -90,24 +83,16 @@ class EndToEndTest {
 
   @Test
   void aFailingJobExitsOneWithItsReasonOnOneLine(@TempDir Path dir) throws Exception {
-    assumeStagesImplemented(dir);
-    Path missing = dir.resolve("missing.csv");
+    Path input = dir.resolve("orders.csv");
+    Files.writeString(input, "order_id,total\n1,9.99\n");
     Cli.Result run =
         Cli.run(
             Map.of(), dir,
-            "run", "--type", "settlement", "--input", missing.toString(), "--output", dir.resolve("out").toString());
+            "run", "--type", "settlement", "--input", input.toString(), "--output", dir.resolve("out").toString());
     assertEquals(ExitCodes.JOB_FAILED, run.code(), run.out() + run.err());
     assertEquals(1, run.errLines(), run.err());
-    assertTrue(run.err().contains("INPUT_NOT_FOUND"), run.err());
-    assertTrue(run.err().contains("missing.csv"), run.err());
-  }
-
-  private static void assumeStagesImplemented(Path dir) throws Exception {
-    try {
-      SampleGenerator.write(dir.resolve("probe.csv"), 1, 1);
-    } catch (UnsupportedOperationException stub) {
-      assumeTrue(false, "the stages are not implemented yet");
-    }
+    assertTrue(run.err().contains("BAD_HEADER"), run.err());
+    assertTrue(run.err().contains("orders.csv lacks required column 'txn_id'"), run.err());
   }
 
   private static void assertSameBytes(String expected, Path actual) throws Exception {

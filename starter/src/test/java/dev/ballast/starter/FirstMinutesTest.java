@@ -71,4 +71,57 @@ class FirstMinutesTest {
     }
     assertTrue(Files.notExists(dir.resolve("out/settlement.csv")), "nothing published");
   }
+
+  @Test
+  void aMissingInputIsRefusedBeforeAnythingStarts() throws Exception {
+    Files.createDirectories(dir.resolve("incoming"));
+    Cli.Result missing = Cli.run(Map.of(), dir, "run", "--type", "settlement",
+        "--input", "incoming/no-such.csv", "--output", "out");
+    assertEquals(ExitCodes.USAGE, missing.code(), missing.out() + missing.err());
+    assertEquals("input '" + dir.resolve("incoming/no-such.csv") + "' does not exist", missing.err().trim());
+
+    Cli.Result noMatch = Cli.run(Map.of(), dir, "run", "--type", "settlement",
+        "--input", "incoming/*.csv", "--output", "out");
+    assertEquals(ExitCodes.USAGE, noMatch.code(), noMatch.out() + noMatch.err());
+    assertEquals("input '" + dir.resolve("incoming/*.csv") + "' matches no file", noMatch.err().trim());
+    assertTrue(Files.notExists(dir.resolve("out")), "nothing was started, nothing written");
+  }
+
+  @Test
+  void startRefusesAMissingInputItCanSeeAndLeavesOthersToTheWorkers() throws Exception {
+    try (dev.ballast.embedded.EmbeddedTemporal service = dev.ballast.embedded.EmbeddedTemporal.start(0)) {
+      Map<String, String> env = Map.of("TEMPORAL_ADDRESS", service.address());
+      Cli.Result missing = Cli.run(env, dir, "start", "--id", "missing-1", "--type", "settlement",
+          "--input", "no-such.csv", "--output", "out");
+      assertEquals(ExitCodes.USAGE, missing.code(), missing.out() + missing.err());
+      assertTrue(missing.err().trim().endsWith("no-such.csv' does not exist"), missing.err());
+
+      // A directory this machine does not have may exist where the workers run: the plan checks it.
+      Cli.Result elsewhere = Cli.run(env, dir, "start", "--id", "elsewhere-1", "--type", "settlement",
+          "--input", "/srv/ballast-no-such-mount/in.csv", "--output", "out");
+      assertEquals(0, elsewhere.code(), elsewhere.out() + elsewhere.err());
+      assertEquals("elsewhere-1", elsewhere.out().trim());
+    }
+  }
+
+  /** Directory inputs are read without recursion: only an output equal to an input directory clashes. */
+  @Test
+  void anOutputThatIsAlsoAnInputDirectoryIsRefused() throws Exception {
+    Path incoming = dir.resolve("incoming");
+    Files.createDirectories(incoming);
+    SampleGenerator.write(incoming.resolve("a.csv"), 100, 1);
+    for (String input : new String[] {"incoming", "incoming/*.csv"}) {
+      Cli.Result r = Cli.run(Map.of(), dir, "run", "--type", "settlement", "--input", input,
+          "--output", "incoming");
+      assertEquals(ExitCodes.USAGE, r.code(), input + ": " + r.out() + r.err());
+      assertTrue(r.err().startsWith("output directory " + incoming + " is also the directory of input"), r.err());
+    }
+    Cli.Result inside = Cli.run(Map.of(), dir, "run", "--type", "settlement", "--input", "incoming",
+        "--output", "incoming/settled");
+    assertEquals(0, inside.code(), inside.out() + inside.err());
+    Cli.Result again = Cli.run(Map.of(), dir, "run", "--type", "settlement", "--input", "incoming",
+        "--output", "incoming/settled", "--id", "again-1");
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertTrue(again.out().contains("rows 100"), "the second run read the same 100 rows, not the results: " + again.out());
+  }
 }

@@ -35,6 +35,11 @@ class JobCommandsTest {
     service = CliService.start(kind, 0);
     env = service.env;
     dir = service.dir;
+    try {
+      java.nio.file.Files.writeString(dir.resolve("in.csv"), ""); // start checks that its input exists
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @AfterParameterizedClassInvocation

@@ -92,6 +92,7 @@ class ObservabilityTest {
   @Test
   void alertTargetsComeFromFlagsElseTheSpecElseTheEnvironment(@TempDir Path dir) throws Exception {
     Map<String, String> env = Map.of(JobSpecOptions.ENV_ALERT_WEBHOOKS, "http://a.example/1, http://a.example/2");
+    Files.writeString(dir.resolve("in.csv"), "");
     String[] base = {"--type", "settlement", "--input", "in.csv", "--output", "out"};
     assertEquals(
         List.of("http://a.example/1", "http://a.example/2"), options(env, dir, base).alerts().webhooks());
@@ -140,11 +141,13 @@ class ObservabilityTest {
     }
   }
 
+  /** A spec whose job fails in the plan stage: its input lacks the settlement columns. */
   private static Path spec(Path dir, String id, String webhook) throws Exception {
+    Files.writeString(dir.resolve("bad-header.csv"), "id,value\n1,2\n");
     Path spec = dir.resolve(id + ".json");
     Files.writeString(
         spec,
-        "{\"id\": \"" + id + "\", \"type\": \"settlement\", \"inputs\": [\"missing.csv\"],"
+        "{\"id\": \"" + id + "\", \"type\": \"settlement\", \"inputs\": [\"bad-header.csv\"],"
             + " \"output\": \"out\", \"alerts\": {\"webhooks\": [\"" + webhook + "\"]}}");
     return spec;
   }
@@ -154,7 +157,7 @@ class ObservabilityTest {
     try (Webhook hook = new Webhook()) {
       Cli.Result run = Cli.run(Map.of(), dir, "run", spec(dir, "alert-1", hook.url()).toString());
       assertEquals(ExitCodes.JOB_FAILED, run.code(), run.out() + run.err());
-      assertTrue(run.err().contains("INPUT_NOT_FOUND"), run.err());
+      assertTrue(run.err().contains("BAD_HEADER"), run.err());
       assertEquals(1, hook.bodies.size(), hook.bodies.toString());
       JsonNode alert = JSON.readTree(hook.bodies.get(0));
       assertEquals("alert-1", alert.get("jobId").asText());
@@ -162,7 +165,7 @@ class ObservabilityTest {
       assertEquals("PLAN", alert.get("stage").asText());
       assertTrue(alert.get("text").asText().startsWith("Ballast job alert-1 (settlement) FAILED in plan: "),
           alert.get("text").asText());
-      assertTrue(alert.get("message").asText().contains("missing.csv"), alert.toString());
+      assertTrue(alert.get("message").asText().contains("bad-header.csv lacks required column"), alert.toString());
     }
   }
 
@@ -176,7 +179,7 @@ class ObservabilityTest {
         Cli.run(Map.of(), dir, "run", spec(dir, "alert-2", "http://127.0.0.1:" + port + "/hook").toString());
     assertEquals(ExitCodes.JOB_FAILED, run.code(), run.out() + run.err());
     assertEquals(1, run.errLines(), run.err());
-    assertTrue(run.err().contains("INPUT_NOT_FOUND"), run.err());
+    assertTrue(run.err().contains("BAD_HEADER"), run.err());
   }
 
   @ParameterizedTest(name = "on the {0} service")

@@ -38,7 +38,8 @@ class TlsCliTest {
   }
 
   @Test
-  void startAndStatusOverTls() {
+  void startAndStatusOverTls() throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("in.csv"), ""); // start checks that its input exists
     Map<String, String> env =
         Map.of(
             ConnectionSettings.ADDRESS, "127.0.0.1:1",

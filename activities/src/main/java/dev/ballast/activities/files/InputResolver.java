@@ -133,7 +133,7 @@ public final class InputResolver {
   }
 
   /** Whether a file name holds glob syntax. */
-  static boolean isGlob(String name) {
+  public static boolean isGlob(String name) {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (c == '*' || c == '?' || c == '[' || c == '{') {

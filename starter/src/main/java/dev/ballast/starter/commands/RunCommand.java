@@ -68,8 +68,8 @@ public class RunCommand extends BaseCommand {
     if (pipeline != null) {
       return new PipelineRunner(out(), err(), terminal(), job.rerun()).run(pipeline, temporal, env());
     }
-    JobSpec spec = job.build(cwd(), env());
     String address = temporal.address(env());
+    JobSpec spec = job.build(cwd(), env(), address == null);
     String namespace = temporal.namespace(env());
     if (address != null) {
       try (JobConnection connection = JobConnection.open(temporal, env(), "run")) {

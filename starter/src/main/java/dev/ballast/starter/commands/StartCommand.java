@@ -27,6 +27,7 @@ public class StartCommand extends BaseCommand {
 
   @Override
   protected int execute() {
+    JobConnection.requireAddress(temporal.address(env()), "start");
     PipelineSpec pipeline = job.pipeline(cwd());
     if (pipeline != null) {
       try (JobConnection connection = JobConnection.open(temporal, env(), "start")) {
