@@ -125,7 +125,7 @@ class WebUiBrowserTest {
         UiServer ui =
             UiServer.start(
                 UiOptions.loopback(temporal.address(), "default", 0)
-                    .withWorkerIdentities(() -> List.of(worker.service.settings().identity())));
+                    .withPollers(temporal::pollers));
         CdpBrowser browser = new CdpBrowser(chromium.get(), temp.resolve("profile"))) {
       WorkflowClient client = worker.service.client();
       JobWorkflow job =

@@ -114,7 +114,7 @@ public class RunCommand extends BaseCommand {
       worker.start();
       ui =
           webUi.start(
-              service.address(), namespace, UiOptions.LOOPBACK, List.of(settings.identity()),
+              service.address(), namespace, UiOptions.LOOPBACK, service::pollers,
               connection.codecKeys(), err());
       WorkflowClient client = worker.client();
       WorkerService w = worker;
