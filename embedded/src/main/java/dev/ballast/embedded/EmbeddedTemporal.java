@@ -1,8 +1,13 @@
 package dev.ballast.embedded;
 
+import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.PollerInfo;
 import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.InProcessGRPCServer;
 import io.temporal.internal.testservice.TestServicesStarter;
@@ -12,6 +17,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +40,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedTemporal.class);
 
   private final TestServicesStarter services;
+  private final PollerRegistry pollers;
   private final Server server;
   private final InProcessGRPCServer inProcess;
   private final String host;
@@ -39,8 +48,14 @@ public final class EmbeddedTemporal implements AutoCloseable {
   private boolean closed;
 
   private EmbeddedTemporal(
-      TestServicesStarter services, Server server, InProcessGRPCServer inProcess, String host, int port) {
+      TestServicesStarter services,
+      PollerRegistry pollers,
+      Server server,
+      InProcessGRPCServer inProcess,
+      String host,
+      int port) {
     this.services = services;
+    this.pollers = pollers;
     this.server = server;
     this.inProcess = inProcess;
     this.host = host;
@@ -77,23 +92,29 @@ public final class EmbeddedTemporal implements AutoCloseable {
     }
     // true: lock time skipping, so timers run in real time as on a real cluster.
     TestServicesStarter services = new TestServicesStarter(true, 0);
+    PollerRegistry pollers = new PollerRegistry(Clock.systemUTC());
+    ServerInterceptor recordPolls = pollers.interceptor();
     try {
       NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port));
       if (certChain != null) {
         builder.useTransportSecurity(certChain, privateKey);
       }
-      GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
+      GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder, List.of(recordPolls));
       Server server = builder.build().start();
       InProcessGRPCServer inProcess;
       try {
-        inProcess = new InProcessGRPCServer(services.getServices(), true);
+        List<BindableService> intercepted = new ArrayList<>();
+        for (BindableService service : services.getServices()) {
+          intercepted.add(() -> ServerInterceptors.intercept(service.bindService(), recordPolls));
+        }
+        inProcess = new InProcessGRPCServer(intercepted, true);
       } catch (RuntimeException e) {
         server.shutdownNow();
         throw e;
       }
       // A wildcard bind is reached through loopback from this machine.
       String host = bind.isAnyLocalAddress() ? LOOPBACK : bind.getHostAddress();
-      EmbeddedTemporal embedded = new EmbeddedTemporal(services, server, inProcess, host, server.getPort());
+      EmbeddedTemporal embedded = new EmbeddedTemporal(services, pollers, server, inProcess, host, server.getPort());
       log.info("Embedded Temporal service listening on {} (bound to {})", embedded.address(), bindHost);
       return embedded;
     } catch (IOException e) {
@@ -109,6 +130,15 @@ public final class EmbeddedTemporal implements AutoCloseable {
   /** The address clients connect to: {@code HOST:PORT}. */
   public String address() {
     return host + ":" + port;
+  }
+
+  /**
+   * The workers that polled a task queue of this service in the last five minutes (over the
+   * network or in process), as a real server's {@code DescribeTaskQueue} lists them; the test
+   * server itself keeps no such list.
+   */
+  public List<PollerInfo> pollers(String namespace, String taskQueue, TaskQueueType type) {
+    return pollers.pollers(namespace, taskQueue, type);
   }
 
   /** The port the service listens on. */

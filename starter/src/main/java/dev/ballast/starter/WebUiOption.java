@@ -1,12 +1,12 @@
 package dev.ballast.starter;
 
+import dev.ballast.ui.TaskQueuePollers;
 import dev.ballast.ui.UiOptions;
 import dev.ballast.ui.UiServer;
 import dev.ballast.worker.codec.AesGcmPayloadCodec;
 import dev.ballast.worker.codec.CodecKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,12 +24,13 @@ public class WebUiOption {
   int port;
 
   /**
-   * Starts the Web UI for {@code temporalAddress}, or returns null when turned off or when it
+   * Starts the Web UI for {@code temporalAddress} ({@code pollers}: the embedded service's record of
+   * who polls its task queues), or returns null when turned off or when it
    * cannot start (a warning says why: the job runs anyway). With {@code codecKeys} (may be null)
    * it also serves the codec endpoint that decodes encrypted payloads for the UI.
    */
   public UiServer start(
-      String temporalAddress, String namespace, String bindHost, List<String> workers,
+      String temporalAddress, String namespace, String bindHost, TaskQueuePollers pollers,
       CodecKeys codecKeys, PrintWriter err) {
     if (port == 0) {
       return null;
@@ -39,7 +40,7 @@ public class WebUiOption {
           UiServer.start(
               UiOptions.loopback(temporalAddress, namespace, port)
                   .withBindHost(bindHost)
-                  .withWorkerIdentities(() -> workers));
+                  .withPollers(pollers));
       if (codecKeys != null) {
         // Encrypted payloads are shown decoded, through the UI's codec-server convention.
         ui.serveCodec(new AesGcmPayloadCodec(codecKeys)::decode);

@@ -13,6 +13,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.history.v1.History;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -138,7 +139,7 @@ public final class Transcoder {
     }
     try {
       Message response = invoker.invoke(route.rpc(), request);
-      return new ApiResponse(200, printer.print(response));
+      return new ApiResponse(200, print(response));
     } catch (StatusRuntimeException e) {
       Status status = e.getStatus();
       log.debug("{} {} -> {}", httpMethod, rawPath, status);
@@ -146,6 +147,27 @@ public final class Transcoder {
     } catch (InvalidProtocolBufferException e) {
       return error(500, Status.Code.INTERNAL, "cannot print response: " + e.getMessage());
     }
+  }
+
+  /**
+   * Prints a response as JSON. A history page without events still carries {@code "history":
+   * {"events": []}}: the UI reads {@code history.events} of every page, and JsonFormat leaves
+   * empty lists out.
+   */
+  String print(Message response) throws InvalidProtocolBufferException {
+    String json = printer.print(response);
+    FieldDescriptor historyField = response.getDescriptorForType().findFieldByName("history");
+    if (historyField == null
+        || historyField.getJavaType() != FieldDescriptor.JavaType.MESSAGE
+        || !historyField.getMessageType().getFullName().equals(History.getDescriptor().getFullName())
+        || ((History) response.getField(historyField)).getEventsCount() > 0) {
+      return json;
+    }
+    JsonObject object = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+    JsonObject history = new JsonObject();
+    history.add("events", new JsonArray());
+    object.add(historyField.getJsonName(), history);
+    return object.toString();
   }
 
   /** Builds the request message of {@code route} from the path values, query string and body. */

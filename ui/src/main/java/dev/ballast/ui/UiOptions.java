@@ -1,8 +1,6 @@
 package dev.ballast.ui;
 
-import java.util.List;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * How to run the {@link UiServer}.
@@ -13,15 +11,15 @@ import java.util.function.Supplier;
  * @param bindHost interface to listen on; {@link #LOOPBACK} by default. Anything else exposes an
  *     <b>unauthenticated</b> UI that can signal, cancel and terminate workflows to the network
  * @param port HTTP port; 0 picks a free one (a CLI "off" switch must not call {@link UiServer#start})
- * @param workerIdentities identities of the in-process workers, reported as the pollers of every
- *     task queue when the service cannot describe task queues (the embedded one)
+ * @param pollers who polls each task queue, reported when the service cannot describe task queues
+ *     (the embedded one); {@link TaskQueuePollers#NONE} by default
  */
 public record UiOptions(
     String temporalTarget,
     String namespace,
     String bindHost,
     int port,
-    Supplier<List<String>> workerIdentities) {
+    TaskQueuePollers pollers) {
 
   /** The loopback address the UI binds to unless told otherwise. */
   public static final String LOOPBACK = "127.0.0.1";
@@ -33,24 +31,24 @@ public record UiOptions(
     Objects.requireNonNull(temporalTarget, "temporalTarget");
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(bindHost, "bindHost");
-    Objects.requireNonNull(workerIdentities, "workerIdentities");
+    Objects.requireNonNull(pollers, "pollers");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
   }
 
-  /** Loopback on {@code port}, no worker identities. */
+  /** Loopback on {@code port}, no pollers known. */
   public static UiOptions loopback(String temporalTarget, String namespace, int port) {
-    return new UiOptions(temporalTarget, namespace, LOOPBACK, port, List::of);
+    return new UiOptions(temporalTarget, namespace, LOOPBACK, port, TaskQueuePollers.NONE);
   }
 
-  /** A copy reporting these worker identities as pollers. */
-  public UiOptions withWorkerIdentities(Supplier<List<String>> identities) {
-    return new UiOptions(temporalTarget, namespace, bindHost, port, identities);
+  /** A copy that reports these pollers when the service cannot describe its task queues. */
+  public UiOptions withPollers(TaskQueuePollers source) {
+    return new UiOptions(temporalTarget, namespace, bindHost, port, source);
   }
 
   /** A copy listening on another interface (unauthenticated: see the class documentation). */
   public UiOptions withBindHost(String host) {
-    return new UiOptions(temporalTarget, namespace, host, port, workerIdentities);
+    return new UiOptions(temporalTarget, namespace, host, port, pollers);
   }
 }

@@ -17,7 +17,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -76,7 +75,7 @@ public final class UiServer implements Closeable {
         new Transcoder(
             catalog,
             new EmbeddedEmulation(
-                new GrpcInvoker(channel), catalog, options.namespace(), options.workerIdentities(), Clock.systemUTC()));
+                new GrpcInvoker(channel), catalog, options.namespace(), options.pollers()));
     this.assets = new StaticAssets(UiServer.class.getClassLoader());
     this.settingsJson = settingsJson(options.namespace());
   }

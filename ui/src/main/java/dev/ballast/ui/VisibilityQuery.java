@@ -26,7 +26,8 @@ import java.util.function.Predicate;
  * (...)}, {@code STARTS_WITH}, {@code IS [NOT] NULL}, {@code AND}/{@code OR}/{@code NOT} with
  * parentheses, a trailing {@code ORDER BY <attr> [ASC|DESC]} and {@code GROUP BY ExecutionStatus}.
  * Attributes: {@code WorkflowId, RunId, WorkflowType, ExecutionStatus, TaskQueue, StartTime,
- * CloseTime, ExecutionTime, HistoryLength, TemporalNamespaceDivision} and custom keyword/number
+ * CloseTime, ExecutionTime, HistoryLength, HistorySizeBytes, ParentWorkflowId, ParentRunId,
+ * RootWorkflowId, RootRunId, TemporalNamespaceDivision} and custom keyword/number
  * search attributes stored as JSON payloads. Identifiers may be quoted with backticks; values with
  * single or double quotes. An unsupported query fails with {@link IllegalArgumentException}.
  */
@@ -43,7 +44,7 @@ final class VisibilityQuery {
     this.groupBy = groupBy;
   }
 
-  /** Parses a query; the empty query matches everything, newest start first. */
+  /** Parses a query; the empty query matches everything, in {@link #order()}. */
   static VisibilityQuery parse(String query) {
     return new Parser(tokenize(query == null ? "" : query)).parseQuery();
   }
@@ -52,7 +53,11 @@ final class VisibilityQuery {
     return filter.test(info);
   }
 
-  /** Sort order: the ORDER BY clause, else start time descending (then run id, for stability). */
+  /**
+   * Sort order: the ORDER BY clause, else as a real server's visibility store orders: open
+   * executions first, then by close time, newest first, then by start time, newest first (then run
+   * id, for stability).
+   */
   Comparator<WorkflowExecutionInfo> order() {
     return order;
   }
@@ -76,6 +81,11 @@ final class VisibilityQuery {
       case "CloseTime" -> info.hasCloseTime() ? toInstant(info.getCloseTime()) : null;
       case "ExecutionTime" -> info.hasExecutionTime() ? toInstant(info.getExecutionTime()) : null;
       case "HistoryLength" -> info.getHistoryLength();
+      case "HistorySizeBytes" -> info.getHistorySizeBytes();
+      case "ParentWorkflowId" -> info.hasParentExecution() ? info.getParentExecution().getWorkflowId() : null;
+      case "ParentRunId" -> info.hasParentExecution() ? info.getParentExecution().getRunId() : null;
+      case "RootWorkflowId" -> info.hasRootExecution() ? info.getRootExecution().getWorkflowId() : null;
+      case "RootRunId" -> info.hasRootExecution() ? info.getRootExecution().getRunId() : null;
       case "TemporalNamespaceDivision" -> null;
       default -> customAttribute(info, name);
     };
@@ -406,7 +416,17 @@ final class VisibilityQuery {
   }
 
   private static Comparator<WorkflowExecutionInfo> defaultOrder() {
-    return orderBy("StartTime", true);
+    Comparator<WorkflowExecutionInfo> openFirst = Comparator.comparing(info -> info.hasCloseTime());
+    Comparator<WorkflowExecutionInfo> closedNewestFirst =
+        Comparator.comparing(
+            (WorkflowExecutionInfo info) -> info.hasCloseTime() ? toInstant(info.getCloseTime()) : Instant.MAX)
+            .reversed();
+    Comparator<WorkflowExecutionInfo> startedNewestFirst =
+        Comparator.comparing((WorkflowExecutionInfo info) -> toInstant(info.getStartTime())).reversed();
+    return openFirst
+        .thenComparing(closedNewestFirst)
+        .thenComparing(startedNewestFirst)
+        .thenComparing(info -> info.getExecution().getRunId());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -36,6 +36,7 @@ final class CdpBrowser implements AutoCloseable {
   private final WebSocket socket;
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
+  private final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
 
   /** The Chromium binary: $BALLAST_CHROMIUM, else the Debian package's. */
   static Optional<Path> findChromium() {
@@ -96,6 +97,72 @@ final class CdpBrowser implements AutoCloseable {
     socket = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), new Listener()).join();
     call("Page.enable", new JsonObject());
     call("Runtime.enable", new JsonObject());
+    call("Log.enable", new JsonObject());
+  }
+
+  /** Console errors, uncaught exceptions and error log entries (failed requests) of the page. */
+  private void recordError(String method, JsonObject params) {
+    switch (method) {
+      case "Runtime.consoleAPICalled" -> {
+        if ("error".equals(params.get("type").getAsString())) {
+          StringBuilder text = new StringBuilder("console.error:");
+          for (JsonElement arg : params.getAsJsonArray("args")) {
+            JsonObject a = arg.getAsJsonObject();
+            text.append(' ').append(a.has("value") ? a.get("value") : a.has("description") ? a.get("description").getAsString() : a);
+          }
+          errors.add(text.toString());
+        }
+      }
+      case "Runtime.exceptionThrown" -> {
+        JsonObject details = params.getAsJsonObject("exceptionDetails");
+        errors.add(
+            "exception: "
+                + (details.has("exception") && details.getAsJsonObject("exception").has("description")
+                    ? details.getAsJsonObject("exception").get("description").getAsString()
+                    : details.get("text").getAsString()));
+      }
+      case "Log.entryAdded" -> {
+        JsonObject entry = params.getAsJsonObject("entry");
+        if ("error".equals(entry.get("level").getAsString())) {
+          errors.add("log: " + entry.get("text").getAsString() + (entry.has("url") ? " " + entry.get("url").getAsString() : ""));
+        }
+      }
+      default -> {}
+    }
+  }
+
+  /** The errors seen since the last call (console errors, exceptions, failed requests), cleared. */
+  List<String> takeErrors() {
+    synchronized (errors) {
+      List<String> taken = List.copyOf(errors);
+      errors.clear();
+      return taken;
+    }
+  }
+
+  /** The texts of the toasts on the page now (the Web UI's toaster, {@code [role=log]}). */
+  List<String> toasts() {
+    JsonElement value =
+        evaluate(
+            "[...document.querySelectorAll('[role=log] > *')].map(t => t.innerText.trim()).filter(t => t)");
+    List<String> texts = new ArrayList<>();
+    if (value != null && value.isJsonArray()) {
+      value.getAsJsonArray().forEach(t -> texts.add(t.getAsString()));
+    }
+    return texts;
+  }
+
+  /** The text of every same-origin iframe of the page (the UI renders summaries and details in them). */
+  List<String> iframeTexts() {
+    JsonElement value =
+        evaluate(
+            "[...document.querySelectorAll('iframe')].map(f => { try { return f.contentDocument.body.innerText.trim(); }"
+                + " catch (e) { return ''; } })");
+    List<String> texts = new ArrayList<>();
+    if (value != null && value.isJsonArray()) {
+      value.getAsJsonArray().forEach(t -> texts.add(t.getAsString()));
+    }
+    return texts;
   }
 
   private final class Listener implements WebSocket.Listener {
@@ -112,6 +179,8 @@ final class CdpBrowser implements AutoCloseable {
           if (future != null) {
             future.complete(message);
           }
+        } else if (message.has("method")) {
+          recordError(message.get("method").getAsString(), message.getAsJsonObject("params"));
         }
       }
       webSocket.request(1);

@@ -8,6 +8,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.protobuf.util.Timestamps;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.PollerInfo;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -25,15 +28,19 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 
 /**
  * The bridge over HTTP against the real test server: each emulated RPC, the transcoded ones the UI
  * needs, settings, errors and the origin check. Two executions exist: {@code done-1} (completed)
- * and {@code running-1} (blocked in its first chunk).
+ * and {@code running-1} (blocked in its first chunk); the last test adds {@code poll-1}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiServerApiTest {
 
   private LoopbackTemporal temporal;
@@ -46,7 +53,18 @@ class UiServerApiTest {
     ui =
         UiServer.start(
             UiOptions.loopback(temporal.target(), LoopbackTemporal.NAMESPACE, 0)
-                .withWorkerIdentities(() -> List.of(LoopbackTemporal.WORKER_IDENTITY)));
+                .withPollers(
+                    (namespace, queue, type) ->
+                        namespace.equals(LoopbackTemporal.NAMESPACE)
+                                && queue.equals(DemoWorkflow.TASK_QUEUE)
+                                && type == TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+                            ? List.of(
+                                PollerInfo.newBuilder()
+                                    .setIdentity(LoopbackTemporal.WORKER_IDENTITY)
+                                    .setLastAccessTime(Timestamps.fromMillis(System.currentTimeMillis()))
+                                    .setRatePerSecond(100_000)
+                                    .build())
+                            : List.of()));
     DemoWorkflow done = stub("done-1");
     temporal.activities.release("done-1/chunk-0");
     assertEquals("processed 0 rows", done.run(1).replaceAll("\\d+ rows", "0 rows"));
@@ -171,11 +189,15 @@ class UiServerApiTest {
   }
 
   @Test
-  void taskQueuesReportTheInProcessWorkersAsPollers() throws Exception {
+  void taskQueuesReportThePollersOfTheirTypeFromThePollerSource() throws Exception {
     JsonObject queue = get("/api/v1/namespaces/default/task-queues/" + DemoWorkflow.TASK_QUEUE + "?taskQueueType=1");
     JsonObject poller = queue.getAsJsonArray("pollers").get(0).getAsJsonObject();
     assertEquals(LoopbackTemporal.WORKER_IDENTITY, poller.get("identity").getAsString());
     assertTrue(poller.has("lastAccessTime"));
+    assertFalse(
+        get("/api/v1/namespaces/default/task-queues/" + DemoWorkflow.TASK_QUEUE + "?taskQueueType=2").has("pollers"),
+        "no activity pollers in the source");
+    assertFalse(get("/api/v1/namespaces/default/task-queues/other-queue?taskQueueType=1").has("pollers"));
   }
 
   @Test
@@ -198,6 +220,97 @@ class UiServerApiTest {
     forward.forEach(expected::add);
     java.util.Collections.reverse(expected);
     assertEquals(expected, all);
+  }
+
+  private List<JsonObject> events(JsonObject page) {
+    List<JsonObject> events = new ArrayList<>();
+    page.getAsJsonObject("history").getAsJsonArray("events").forEach(e -> events.add(e.getAsJsonObject()));
+    return events;
+  }
+
+  private static long eventId(JsonObject event) {
+    return Long.parseLong(event.get("eventId").getAsString());
+  }
+
+  @Test
+  void historyLongPollStartsAtTheFirstEventOfAClosedRunAndEnds() throws Exception {
+    List<JsonObject> all = events(get("/api/v1/namespaces/default/workflows/done-1/history"));
+    JsonObject polled = get("/api/v1/namespaces/default/workflows/done-1/history?waitNewEvent=true");
+    assertEquals(all, events(polled), "the first long poll returns the history from its first event");
+    assertEquals("EVENT_TYPE_WORKFLOW_EXECUTION_STARTED", all.get(0).get("eventType").getAsString());
+    assertFalse(polled.has("nextPageToken"), "a closed run's history ends");
+  }
+
+  @Test
+  void historyIsPagedByMaximumPageSize() throws Exception {
+    List<JsonObject> all = events(get("/api/v1/namespaces/default/workflows/done-1/history"));
+    List<JsonObject> paged = new ArrayList<>();
+    String token = "";
+    do {
+      JsonObject page =
+          get("/api/v1/namespaces/default/workflows/done-1/history?maximumPageSize=3&nextPageToken=" + q(token));
+      List<JsonObject> events = events(page);
+      assertTrue(events.size() <= 3, "page of " + events.size());
+      paged.addAll(events);
+      token = page.has("nextPageToken") ? page.get("nextPageToken").getAsString() : null;
+    } while (token != null);
+    assertEquals(all, paged);
+    JsonObject close = get("/api/v1/namespaces/default/workflows/done-1/history?historyEventFilterType=HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT");
+    assertEquals(List.of(all.get(all.size() - 1)), events(close));
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE) // last: it adds a third execution, which the list and count tests do not expect
+  void historyLongPollOnAnOpenRunWaitsForTheNextEvent() throws Exception {
+    WorkflowClient.start(stub("poll-1")::run, 2);
+    temporal.awaitPendingActivity("poll-1", Duration.ofSeconds(10));
+    JsonObject first = get("/api/v1/namespaces/default/workflows/poll-1/history?waitNewEvent=true");
+    List<JsonObject> seen = events(first);
+    assertEquals(1, eventId(seen.get(0)));
+    String token = first.get("nextPageToken").getAsString();
+    java.util.concurrent.CompletableFuture<JsonObject> next =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return get("/api/v1/namespaces/default/workflows/poll-1/history?waitNewEvent=true&nextPageToken=" + q(token));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(500);
+    assertFalse(next.isDone(), "nothing new yet: the long poll waits");
+    temporal.activities.release("poll-1/chunk-0");
+    List<JsonObject> fresh = events(next.get(15, java.util.concurrent.TimeUnit.SECONDS));
+    assertFalse(fresh.isEmpty());
+    assertEquals(eventId(seen.get(seen.size() - 1)) + 1, eventId(fresh.get(0)), "continues after the last event seen");
+    temporal.activities.release("poll-1/chunk-1");
+  }
+
+  @Test
+  void describeReportsHistorySizeAndNoTimeoutsWhereNoneWereSet() throws Exception {
+    JsonObject described = get("/api/v1/namespaces/default/workflows/done-1");
+    io.temporal.api.history.v1.History history =
+        temporal.client.fetchHistory("done-1").getHistory();
+    assertEquals(
+        String.valueOf(history.getSerializedSize()),
+        described.getAsJsonObject("workflowExecutionInfo").get("historySizeBytes").getAsString());
+    assertEquals("0s", described.getAsJsonObject("executionConfig").get("workflowRunTimeout").getAsString());
+    assertEquals("0s", described.getAsJsonObject("executionConfig").get("workflowExecutionTimeout").getAsString());
+    JsonObject pending = get("/api/v1/namespaces/default/workflows/running-1").getAsJsonArray("pendingActivities").get(0).getAsJsonObject();
+    assertFalse(pending.has("expirationTime"), "no schedule-to-close timeout, no expiration: " + pending);
+  }
+
+  @Test
+  void listedExecutionsCarryWhatAVisibilityStoreKeeps() throws Exception {
+    JsonObject done =
+        get("/api/v1/namespaces/default/workflows?query=" + q("WorkflowId=\"done-1\""))
+            .getAsJsonArray("executions").get(0).getAsJsonObject();
+    assertTrue(done.has("closeTime"), done.toString());
+    assertEquals(DemoWorkflow.TASK_QUEUE, done.get("taskQueue").getAsString());
+    assertEquals("done-1", done.getAsJsonObject("rootExecution").get("workflowId").getAsString());
+    assertTrue(Long.parseLong(done.get("historySizeBytes").getAsString()) > 0);
+    assertEquals(List.of("done-1"), listIds("RootWorkflowId = \"done-1\""));
+    assertEquals(List.of(), listIds("ParentWorkflowId = \"done-1\""));
   }
 
   @Test

@@ -22,9 +22,10 @@ import dev.ballast.worker.WorkflowWarmUp;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -41,7 +42,9 @@ import dev.ballast.worker.observe.HealthServer;
           + " (counts, published files, elapsed time).",
       "Without --address or TEMPORAL_ADDRESS it runs on the embedded default: a Temporal service and"
           + " a worker inside this process, shut down when the job ends (Ctrl-C cancels the job"
-          + " first). Exits 0 when the job completed, else with the reason (see `ballast --help`)."
+          + " first). Exits 0 when the job completed, else with the reason (see `ballast --help`).",
+      "There it also serves the Temporal Web UI (--ui-port) and prints the job's link; the UI stops"
+          + " with the job unless --keep-ui keeps it up until Ctrl-C."
     })
 public class RunCommand extends BaseCommand {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -57,6 +60,14 @@ public class RunCommand extends BaseCommand {
           "On the embedded default, serve the in-process worker's /metrics, /healthz and /readyz on"
               + " this loopback port (off unless given; 0 picks a free port).")
   Integer metricsPort;
+
+  @Option(
+      names = "--keep-ui",
+      description =
+          "On the embedded default, keep the embedded Temporal service and its Web UI up after the"
+              + " job ends, until Ctrl-C (the exit code is still the job's). Without it both stop"
+              + " with the job.")
+  boolean keepUi;
 
   @Override
   protected int execute() throws Exception {
@@ -89,6 +100,8 @@ public class RunCommand extends BaseCommand {
     HealthServer health = null;
     AtomicBoolean finished = new AtomicBoolean();
     AtomicBoolean started = new AtomicBoolean();
+    // The job's exit code while --keep-ui holds the UI up: Ctrl-C then exits with it.
+    AtomicInteger keptCode = new AtomicInteger(-1);
     Thread hook = null;
     try {
       WorkerSettings settings =
@@ -114,10 +127,11 @@ public class RunCommand extends BaseCommand {
       worker.start();
       ui =
           webUi.start(
-              service.address(), namespace, UiOptions.LOOPBACK, List.of(settings.identity()),
+              service.address(), namespace, UiOptions.LOOPBACK, service::pollers,
               connection.codecKeys(), err());
       WorkflowClient client = worker.client();
       WorkerService w = worker;
+      UiServer shownUi = ui;
       hook =
           new Thread(
               () -> {
@@ -125,10 +139,15 @@ public class RunCommand extends BaseCommand {
                 if (cancelled) {
                   cancelAndWait(client, spec.id());
                 }
+                if (shownUi != null) {
+                  shownUi.close();
+                }
                 w.stop();
                 service.close();
                 if (cancelled) {
                   Runtime.getRuntime().halt(ExitCodes.JOB_CANCELLED);
+                } else if (keptCode.get() >= 0) {
+                  Runtime.getRuntime().halt(keptCode.get());
                 }
               },
               "ballast-run-shutdown");
@@ -137,11 +156,25 @@ public class RunCommand extends BaseCommand {
       started.set(true);
       out().println("started job " + spec.id() + " on the embedded Temporal service");
       if (ui != null) {
-        out().println("watch it in the Temporal Web UI: " + ui.workflowUrl(spec.id()));
+        out().println("watch it in the Temporal Web UI: " + ui.workflowUrl(spec.id())
+            + (keepUi
+                ? " (stays up after the job until Ctrl-C)"
+                : " (stops with the job; --keep-ui keeps it up)"));
       }
       out().flush();
       int code = Jobs.follow(client, spec.id(), out(), err(), terminal());
       finished.set(true);
+      if (keepUi && ui != null) {
+        keptCode.set(code);
+        out().println("job " + spec.id() + " ended; the Temporal Web UI stays up at " + ui.workflowUrl(spec.id())
+            + " until Ctrl-C");
+        out().flush();
+        try {
+          new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook exits with the job's code
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       return code;
     } finally {
       finished.set(true);

@@ -7,7 +7,6 @@ import dev.ballast.starter.WebUiOption;
 import dev.ballast.ui.UiServer;
 import dev.ballast.worker.codec.CodecKeys;
 import dev.ballast.worker.GracefulShutdown;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,7 +41,7 @@ public class ServerCommand extends BaseCommand {
     EmbeddedTemporal service = EmbeddedTemporal.start(bind, port);
     UiServer ui =
         webUi.start(
-            service.address(), "default", bind, List.of(),
+            service.address(), "default", bind, service::pollers,
             CodecKeys.fromEnv(env()).orElse(null), err());
     out().println("Temporal (embedded) listening on " + service.address()
         + (EmbeddedTemporal.LOOPBACK.equals(bind) ? "" : " (bound to " + bind + ", unauthenticated)"));

@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Shows where a job stands: status (RUNNING, COMPLETED, FAILED, CANCELED, TERMINATED,"
           + " TIMED_OUT), stage, chunks, rows by outcome, start time, elapsed time and its Temporal"
-          + " Web UI link; for a failed job its error and the failing chunk with its attempt count"
+          + " Web UI link (see --ui-url); for a failed job its error and the failing chunk with its attempt count"
           + " and last error; for a running one the chunks being retried; for a completed one its"
           + " published files. --json prints every field for scripts.",
       "For a pipeline: its status, each stage (job type, job id, state: pending, running,"
@@ -63,8 +63,9 @@ public class StatusCommand extends BaseCommand {
       names = "--ui-url",
       paramLabel = "URL",
       description =
-          "Base URL of the Temporal Web UI, for the job's link (default: $BALLAST_UI_URL, else"
-              + " http://127.0.0.1:8233).")
+          "Base URL of the Temporal Web UI, for the job's link (default: $BALLAST_UI_URL). Without"
+              + " either, the link is shown only when a Web UI at http://127.0.0.1:8233 (the"
+              + " default of `ballast run`/`server`) answers for this very job.")
   String uiUrl;
 
   /** The Web UI's default base URL (the embedded UI server's default port). */
@@ -79,11 +80,15 @@ public class StatusCommand extends BaseCommand {
           Pipelines.isPipeline(description)
               ? pipelineStatus(connection, id, description)
               : status(connection, id);
-      status.put("ui", uiLink(uiBase(), temporal.namespace(env()), id));
-      if (status.get("stageJob") instanceof Map<?, ?> stage && stage.get("id") instanceof String jobId) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> job = (Map<String, Object>) stage;
-        job.put("ui", uiLink(uiBase(), temporal.namespace(env()), jobId));
+      String namespace = temporal.namespace(env());
+      String base = uiBase(namespace, id, description.getExecution().getRunId());
+      if (base != null) {
+        status.put("ui", uiLink(base, namespace, id));
+        if (status.get("stageJob") instanceof Map<?, ?> stage && stage.get("id") instanceof String jobId) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> job = (Map<String, Object>) stage;
+          job.put("ui", uiLink(base, namespace, jobId));
+        }
       }
       if (json) {
         out().println(
@@ -195,16 +200,50 @@ public class StatusCommand extends BaseCommand {
     return s;
   }
 
-  private String uiBase() {
+  /**
+   * The Web UI's base URL for the link: {@code --ui-url}, else {@code $BALLAST_UI_URL}, else
+   * {@link #DEFAULT_UI_URL} only if a Web UI there answers for this very run (the one {@code
+   * ballast run} or {@code server} serves by default, or a dev server's); else null: no link.
+   */
+  private String uiBase(String namespace, String workflowId, String runId) {
     String base = uiUrl;
     if (base == null || base.isBlank()) {
       base = env().get("BALLAST_UI_URL");
     }
     if (base == null || base.isBlank()) {
-      base = DEFAULT_UI_URL;
+      return showsRun(DEFAULT_UI_URL, namespace, workflowId, runId) ? DEFAULT_UI_URL : null;
     }
     base = base.trim();
     return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  /** Whether the Web UI at {@code base} describes this run (its API answers within a second). */
+  public static boolean showsRun(String base, String namespace, String workflowId, String runId) {
+    try {
+      java.net.http.HttpClient http =
+          java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofMillis(500)).build();
+      java.net.http.HttpResponse<String> response =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(base + "/api/v1/namespaces/" + encode(namespace) + "/workflows/"
+                          + encode(workflowId) + "?execution.runId=" + encode(runId)))
+                  .timeout(java.time.Duration.ofSeconds(1))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200
+          && new ObjectMapper()
+              .readTree(response.body())
+              .path("workflowExecutionInfo")
+              .path("execution")
+              .path("runId")
+              .asText()
+              .equals(runId);
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** {@code BASE/namespaces/NS/workflows/ID}, the job's page in the Temporal Web UI. */
