@@ -21,10 +21,13 @@ import dev.ballast.api.model.StagePolicy;
 import dev.ballast.api.model.TimeoutSpec;
 import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.embedded.EmbeddedTemporal;
+import dev.ballast.testkit.TestTemporal;
+import dev.ballast.testkit.TestTemporal.Kind;
 import dev.ballast.worker.TemporalConnections;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
@@ -51,11 +54,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The product's central promise, shown with real processes: three worker JVMs poll one embedded
- * Temporal service; a killer {@code kill -9}s the worker running a chunk several times during a
- * settlement job of two million rows, starting a replacement each time. The job must finish with
+ * The product's central promise, shown with real processes: three worker JVMs poll one Temporal
+ * service (the embedded one, then a real server); a killer {@code kill -9}s the worker running a
+ * chunk several times during a settlement job of two million rows, starting a replacement each time. The job must finish with
  * outputs byte-identical to an independent computation, every row counted once, and no staged
  * file left behind.
  */
@@ -82,48 +87,71 @@ class WorkerFailoverIT {
   /** A kill: when, which worker, which chunk activity it was running and at which attempt. */
   record Kill(Instant at, String worker, String stage, String activityId, int attempt) {}
 
-  @Test
-  void killedWorkersLoseNoRowAndCountNoneTwice() throws Exception {
-    Path output = dir.resolve("out");
+  /**
+   * On the embedded service the workers turn sticky execution off by themselves ({@code
+   * BALLAST_STICKY=auto}); on a real server they keep it on, and the workflow tasks that a killed
+   * worker held in its cache must move on after the server's sticky schedule-to-start timeout.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Kind.class)
+  void killedWorkersLoseNoRowAndCountNoneTwice(Kind kind) throws Exception {
+    String jobId = "chaos-" + kind.name().toLowerCase(java.util.Locale.ROOT);
+    Path output = dir.resolve("out-" + jobId);
 
     List<Kill> kills = new ArrayList<>();
     JobResult result;
     List<WorkflowExecutionHistory> processRuns;
-    try (EmbeddedTemporal server = EmbeddedTemporal.start(0);
+    List<String> workerLogs = new ArrayList<>();
+    try (TestTemporal server = TestTemporal.start(kind);
         WorkerProcesses workers =
-            new WorkerProcesses(server.address(), dir.resolve("logs"),
+            new WorkerProcesses(server.address(), dir.resolve("logs-" + jobId),
                 Map.of("BALLAST_CHUNK_SLOTS", "2"))) {
       for (int i = 0; i < 3; i++) {
-        workers.start();
+        workerLogs.add(workers.start());
+      }
+      for (String worker : workerLogs) {
+        // BALLAST_STICKY is unset: auto decides, and must decide by the service it finds.
+        workers.awaitLog(worker, kind == Kind.REAL
+            ? "Sticky execution on: connected to a Temporal cluster"
+            : "Sticky execution off", Duration.ofSeconds(5));
       }
       WorkflowServiceStubs stubs = TemporalConnections.connect(server.address());
       WorkflowClient client = TemporalConnections.client(stubs, "default");
-      JobWorkflow job = jobStub(client, "chaos");
+      JobWorkflow job = jobStub(client, jobId);
       CompletableFuture<JobResult> running =
-          WorkflowClient.execute(job::run, spec("chaos", input, output, 2));
+          WorkflowClient.execute(job::run, spec(jobId, input, output, 2));
 
       Random random = new Random(7);
       while (kills.size() < KILLS && !running.isDone()) {
         Thread.sleep(250 + random.nextInt(450));
-        Optional<Kill> kill = killAChunkWorker(client, job, workers, random);
+        Optional<Kill> kill = killAChunkWorker(client, jobId, job, workers, random);
         if (kill.isPresent()) {
           kills.add(kill.get());
           workers.launch(); // a replacement joins the pool while the job goes on
         }
       }
       result = running.get(3, TimeUnit.MINUTES);
-      processRuns = WorkflowRuns.of(client, "chaos/process");
+      processRuns = WorkflowRuns.of(client, jobId + "/process");
+      long sticky = stickyWorkflowTasks(WorkflowRuns.of(client, jobId))
+          + stickyWorkflowTasks(processRuns);
+      System.out.printf("%s: %d workflow tasks of the job and its process stage went to a sticky queue%n",
+          kind, sticky);
+      if (kind == Kind.REAL) {
+        assertTrue(sticky > 0, "sticky execution is on against a real server");
+      } else {
+        assertEquals(0, sticky, "sticky execution is off on the embedded service");
+      }
       stubs.shutdownNow();
     }
 
-    assertPublishedExactly(output, "chaos", result);
+    assertPublishedExactly(output, jobId, result);
     assertTrue(kills.size() >= 3, "the killer struck several times before the job ended: " + kills);
 
     List<Long> failoverMillis = failoverTimes(kills, processRuns);
     System.out.printf(
-        "chaos: %d kills %s%n  failover (kill -> chunk restarted elsewhere), ms: %s%n"
+        "%s: %d kills %s%n  failover (kill -> chunk restarted elsewhere), ms: %s%n"
             + "  chunks retried: %d of %d, bytes redone: %,d (%.2f%% of the input)%n",
-        kills.size(), kills.stream().map(k -> k.worker() + "@" + k.stage()).toList(),
+        kind, kills.size(), kills.stream().map(k -> k.worker() + "@" + k.stage()).toList(),
         failoverMillis, result.retriedChunks(), result.chunks(), result.redoneBytes(),
         100.0 * result.redoneBytes() / Files.size(input));
     assertTrue(result.retriedChunks() >= 1, "at least one chunk was retried after a kill");
@@ -136,6 +164,16 @@ class WorkerFailoverIT {
           millis < 60_000,
           "failover bounded by the heartbeat timeout, not start-to-close: " + failoverMillis);
     }
+  }
+
+  /** Workflow tasks scheduled on a worker's sticky queue rather than the jobs queue. */
+  private static long stickyWorkflowTasks(List<WorkflowExecutionHistory> runs) {
+    return runs.stream()
+        .flatMap(run -> run.getEvents().stream())
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED)
+        .filter(e -> e.getWorkflowTaskScheduledEventAttributes().getTaskQueue().getKind()
+            == TaskQueueKind.TASK_QUEUE_KIND_STICKY)
+        .count();
   }
 
   /**
@@ -229,12 +267,12 @@ class WorkerFailoverIT {
 
   /** Finds a chunk being processed and kill -9s its worker. */
   private static Optional<Kill> killAChunkWorker(
-      WorkflowClient client, JobWorkflow job, WorkerProcesses workers, Random random)
+      WorkflowClient client, String jobId, JobWorkflow job, WorkerProcesses workers, Random random)
       throws InterruptedException {
     String stage = job.progress().stage();
     List<PendingActivityInfo> started = new ArrayList<>();
     try {
-      for (PendingActivityInfo activity : describe(client, "chaos/process")) {
+      for (PendingActivityInfo activity : describe(client, jobId + "/process")) {
         if (activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
             && workers.isRunning(activity.getLastWorkerIdentity())) {
           started.add(activity);
