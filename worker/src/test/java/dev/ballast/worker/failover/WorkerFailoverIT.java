@@ -155,6 +155,11 @@ class WorkerFailoverIT {
         failoverMillis, result.retriedChunks(), result.chunks(), result.redoneBytes(),
         100.0 * result.redoneBytes() / Files.size(input));
     assertTrue(result.retriedChunks() >= 1, "at least one chunk was retried after a kill");
+    // A retry resumes at the last checkpoint the server received: at worst the chunk's start.
+    long chunkBytes = spec("bound", input, output, 1).chunkBytes();
+    assertTrue(result.redoneBytes() <= result.retriedChunks() * chunkBytes,
+        "redone " + result.redoneBytes() + " bytes in " + result.retriedChunks() + " retried chunks of at most "
+            + chunkBytes + " bytes each");
     // A chunk may finish in the instant before its worker dies: then it needs no second attempt.
     assertFalse(failoverMillis.isEmpty(), "killed chunks restarted elsewhere");
     for (long millis : failoverMillis) {
