@@ -54,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * to reload a table that was changed since, use a new job id. Values are sent as text and cast by the server to each column's type; an empty field is
  * NULL. Keys should be unique in the input: for a repeated key the last row written wins.
  *
+ * <p>The database, not the chunk's checkpoint, says what is loaded ({@link #lostSegments}): a
+ * segment whose marker is missing, for example because a standby promoted after the primary was
+ * lost had not received its transaction, is loaded again by the chunk's next attempt or by the
+ * merge. A lost primary or a read-only standby answering a write ends the attempt with a retryable
+ * failure naming the lost host and the host a new connection reached ({@code url} may list several
+ * hosts with {@code targetServerType=primary}).
+ *
  * <p>Database errors are classified by SQLState ({@link LoadErrors}): transient ones are retried
  * by the process stage's retry policy ({@link #PROCESS_POLICY} unless the spec sets one), the
  * others fail the job at once with a clear message.
@@ -114,7 +121,9 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
         Parameter.required("key", Type.STRING_LIST, "key column(s): a primary key or unique constraint of the table"),
         Parameter.optional("columns", Type.STRING_LIST, null, "columns to load (default: every column of the header)"),
         Parameter.optional("sumColumn", Type.STRING, null, "a numeric column whose total load.json reports"),
-        Parameter.optional("url", Type.STRING, null, "jdbc:postgresql://HOST:PORT/DB (default: $" + Connections.URL_ENV + ")"),
+        Parameter.optional("url", Type.STRING, null, "jdbc:postgresql://HOST:PORT/DB, or several hosts"
+            + " HOST1:PORT1,HOST2:PORT2 with ?targetServerType=primary to follow a failover (default: $"
+            + Connections.URL_ENV + ")"),
         Parameter.optional("user", Type.STRING, null, "database user (default: $" + Connections.USER_ENV + ")"),
         Parameter.optional("passwordEnv", Type.STRING, Connections.PASSWORD_ENV, "environment variable holding the password"),
         Parameter.optional("passwordFile", Type.STRING, null, "file holding the password (default: $" + Connections.PASSWORD_FILE_ENV + ")"),
