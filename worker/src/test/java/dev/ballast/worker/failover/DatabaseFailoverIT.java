@@ -57,8 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Asynchronous replication: the primary went on confirming segments the standby never got, so
  * the promoted standby lacks segments that chunk checkpoints count done; the load finds them by
  * their missing markers and loads them again. Synchronous replication: commits wait for the
- * standby, so nothing the old primary confirmed is missing after the promotion. About 1.5 minutes
- * each on an idle machine (1,000,000 rows each).
+ * standby, so nothing the old primary confirmed is missing after the promotion. 1,000,000 rows
+ * each; about 4 minutes for both on a busy 2-core machine.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class DatabaseFailoverIT {
