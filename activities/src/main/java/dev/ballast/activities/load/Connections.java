@@ -6,10 +6,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.util.HostSpec;
 
 /**
  * Connection pools of the {@code load} job, one per (URL, user), shared by its chunks. The
@@ -79,6 +83,45 @@ public final class Connections implements AutoCloseable {
 
   /** The pool of {@code target}, created on first use. */
   public DataSource pool(Target target) {
+    return hikari(target);
+  }
+
+  /**
+   * Closes the pooled connections of {@code target}: idle ones now, those in use when they are
+   * returned. After a failover they lead to the old primary, or to a server that is now a
+   * read-only standby.
+   */
+  public void evict(Target target) {
+    var bean = hikari(target).getHikariPoolMXBean();
+    if (bean != null) {
+      bean.softEvictConnections();
+    }
+  }
+
+  /**
+   * The host ({@code HOST:PORT}) a fresh connection of {@code target} reaches now, waiting at most
+   * its connect timeout; with a multi-host URL and {@code targetServerType=primary}, the primary.
+   *
+   * @throws SQLException when no host (of the wanted type) accepts a connection in that time
+   */
+  public String reachableHost(Target target) throws SQLException {
+    try (Connection c = pool(target).getConnection()) {
+      String host = host(c);
+      return host == null ? "the server" : host;
+    }
+  }
+
+  /** The {@code HOST:PORT} {@code c} is connected to, or null when the driver does not say. */
+  public static String host(Connection c) {
+    try {
+      HostSpec spec = c.unwrap(BaseConnection.class).getQueryExecutor().getHostSpec();
+      return spec.getHost() + ":" + spec.getPort();
+    } catch (SQLException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private HikariDataSource hikari(Target target) {
     String key = target.url() + "\n" + target.user() + "\n" + Integer.toHexString(String.valueOf(target.password()).hashCode());
     return pools.computeIfAbsent(key, k -> {
       HikariConfig config = new HikariConfig();

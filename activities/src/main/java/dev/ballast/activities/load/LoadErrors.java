@@ -8,8 +8,9 @@ import java.sql.SQLException;
  * Temporal failure type, so a spec's retry policy can name them.
  */
 public enum LoadErrors {
-  /** The server cannot be reached or is shutting down (08xxx, 57P0x, 53xxx), or a transaction
-   * lost a serialization conflict or a deadlock (40001, 40P01): retried. */
+  /** The server cannot be reached or is shutting down (08xxx, 57P0x, 53xxx), is a read-only
+   * standby (25006: a failover demoted it, or the URL names a standby), or a transaction lost a
+   * serialization conflict or a deadlock (40001, 40P01): retried. */
   DB_TRANSIENT(true),
   /** A row breaks a constraint of the table (23xxx): never retried. */
   DB_CONSTRAINT(false),
@@ -39,7 +40,7 @@ public enum LoadErrors {
     if (state == null || state.length() < 2) {
       return DB_TRANSIENT;
     }
-    if (state.equals("40001") || state.equals("40P01") || state.startsWith("08")
+    if (state.equals("40001") || state.equals("40P01") || state.equals("25006") || state.startsWith("08")
         || state.startsWith("57P") || state.startsWith("53")) {
       return DB_TRANSIENT;
     }
@@ -50,6 +51,41 @@ public enum LoadErrors {
       case "28" -> DB_AUTH;
       default -> DB_TRANSIENT;
     };
+  }
+
+  /**
+   * Whether {@code e} says the server is gone or no longer takes writes: the connection failed or
+   * was closed (08xxx), the server shut down, crashed or is still starting (57P01, 57P02, 57P03),
+   * or it is a read-only standby (25006). These are what a primary's failover looks like.
+   */
+  public static boolean serverLost(SQLException e) {
+    String state = sqlState(e);
+    return state != null
+        && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+            || state.equals("25006"));
+  }
+
+  /**
+   * The retryable failure of a chunk that lost its server: names the host it lost, and the host a
+   * new connection reached ({@code reconnected}), or why none did ({@code probe}).
+   *
+   * @param lost the host of the lost connection, or null when unknown
+   * @param reconnected the host a new connection reached, or null
+   * @param probe why no new connection was made, or null
+   */
+  public static ApplicationFailure serverLost(
+      String table, SQLException e, String lost, String reconnected, SQLException probe) {
+    String state = sqlState(e);
+    String what = "25006".equals(state)
+        ? (lost == null ? "the server" : lost) + " is a read-only standby"
+        : "primary " + (lost == null ? "connection" : lost) + " lost";
+    String then = reconnected != null
+        ? "reconnected to host " + reconnected + "; the chunk retries there"
+        : "no primary reachable yet (SQLState " + (probe == null ? null : sqlState(probe)) + ": "
+            + (probe == null ? "?" : firstLine(probe)) + "); the chunk retries";
+    return ApplicationFailure.newFailure(
+        what + " while loading " + table + " (SQLState " + state + ": " + firstLine(e) + "); " + then,
+        DB_TRANSIENT.name());
   }
 
   private static String sqlState(SQLException e) {

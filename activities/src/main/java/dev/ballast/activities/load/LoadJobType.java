@@ -25,14 +25,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,13 @@ import org.slf4j.LoggerFactory;
  * change; a re-run with the same job id (a {@code --rerun}) finds every marker and loads nothing:
  * to reload a table that was changed since, use a new job id. Values are sent as text and cast by the server to each column's type; an empty field is
  * NULL. Keys should be unique in the input: for a repeated key the last row written wins.
+ *
+ * <p>The database, not the chunk's checkpoint, says what is loaded ({@link #lostSegments}): a
+ * segment whose marker is missing, for example because a standby promoted after the primary was
+ * lost had not received its transaction, is loaded again by the chunk's next attempt or by the
+ * merge. A lost primary or a read-only standby answering a write ends the attempt with a retryable
+ * failure naming the lost host and the host a new connection reached ({@code url} may list several
+ * hosts with {@code targetServerType=primary}).
  *
  * <p>Database errors are classified by SQLState ({@link LoadErrors}): transient ones are retried
  * by the process stage's retry policy ({@link #PROCESS_POLICY} unless the spec sets one), the
@@ -111,7 +121,9 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
         Parameter.required("key", Type.STRING_LIST, "key column(s): a primary key or unique constraint of the table"),
         Parameter.optional("columns", Type.STRING_LIST, null, "columns to load (default: every column of the header)"),
         Parameter.optional("sumColumn", Type.STRING, null, "a numeric column whose total load.json reports"),
-        Parameter.optional("url", Type.STRING, null, "jdbc:postgresql://HOST:PORT/DB (default: $" + Connections.URL_ENV + ")"),
+        Parameter.optional("url", Type.STRING, null, "jdbc:postgresql://HOST:PORT/DB, or several hosts"
+            + " HOST1:PORT1,HOST2:PORT2 with ?targetServerType=primary to follow a failover (default: $"
+            + Connections.URL_ENV + ")"),
         Parameter.optional("user", Type.STRING, null, "database user (default: $" + Connections.USER_ENV + ")"),
         Parameter.optional("passwordEnv", Type.STRING, Connections.PASSWORD_ENV, "environment variable holding the password"),
         Parameter.optional("passwordFile", Type.STRING, null, "file holding the password (default: $" + Connections.PASSWORD_FILE_ENV + ")"),
@@ -210,7 +222,14 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
     String table = (String) p.get("table");
     Layout layout = layout(context);
     Connections.Target target = connections.target(p);
-    try (Connection c = connections.pool(target).getConnection()) {
+    Connection connection;
+    try {
+      connection = connections.pool(target).getConnection();
+    } catch (SQLException e) {
+      throw LoadErrors.failure(table, e);
+    }
+    String host = Connections.host(connection);
+    try (Connection c = connection) {
       c.setAutoCommit(false);
       try {
         ensureMarkers(c);
@@ -231,11 +250,88 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
         throw e;
       }
     } catch (SQLException e) {
-      throw LoadErrors.failure(table, e);
+      throw LoadErrors.serverLost(e) ? failover(context.jobId(), segment.chunkIndex(), target, table, e, host)
+          : LoadErrors.failure(table, e);
     }
     acc.pending().clear();
     return acc;
   }
+
+  /**
+   * The failure of a chunk whose server went away or stopped taking writes mid-segment: the pool's
+   * connections are dropped, a new one is tried (with {@code targetServerType=primary} it finds
+   * the promoted standby, once there is one), and the message names both hosts, so that {@code
+   * ballast status} shows the chunk's retry as the failover it is.
+   */
+  private RuntimeException failover(
+      String jobId, int chunk, Connections.Target target, String table, SQLException e, String lost) {
+    connections.evict(target);
+    String now = null;
+    SQLException probe = null;
+    try {
+      now = connections.reachableHost(target);
+    } catch (SQLException p) {
+      probe = p;
+    }
+    RuntimeException failure = LoadErrors.serverLost(table, e, lost, now, probe);
+    log.warn("job {} chunk {}: {}", jobId, chunk, failure.getMessage());
+    return failure;
+  }
+
+  /**
+   * The segments of {@code done} whose load marker the database lacks. A chunk's checkpoint counts
+   * a segment done once its transaction committed, but a standby promoted after the primary was
+   * lost may not have received the last transactions the primary confirmed (asynchronous
+   * replication): the database, not the checkpoint, says what is loaded. One query per call.
+   */
+  @Override
+  public List<Segment> lostSegments(String jobId, Map<String, Object> parameters, List<Segment> done) {
+    String table = (String) parameters.get("table");
+    Connections.Target target = connections.target(parameters);
+    Set<MarkerKey> present = new HashSet<>();
+    Connection connection;
+    try {
+      connection = connections.pool(target).getConnection();
+    } catch (SQLException e) {
+      throw LoadErrors.failure(table, e);
+    }
+    String host = Connections.host(connection);
+    try (Connection c = connection) {
+      c.setAutoCommit(false);
+      try {
+        ensureMarkers(c);
+        Integer[] chunks = done.stream().map(Segment::chunkIndex).distinct().toArray(Integer[]::new);
+        try (PreparedStatement s = c.prepareStatement("SELECT chunk_index, segment_start FROM " + MARKERS
+            + " WHERE job_id = ? AND table_name = ? AND chunk_index = ANY (?)")) {
+          s.setString(1, jobId);
+          s.setString(2, table);
+          s.setArray(3, c.createArrayOf("integer", chunks));
+          try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+              present.add(new MarkerKey(r.getInt(1), r.getLong(2)));
+            }
+          }
+        }
+        c.commit();
+      } catch (SQLException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw LoadErrors.serverLost(e) ? failover(jobId, done.get(0).chunkIndex(), target, table, e, host)
+          : LoadErrors.failure(table, e);
+    }
+    List<Segment> lost = done.stream().filter(s -> !present.contains(new MarkerKey(s.chunkIndex(), s.start()))).toList();
+    if (!lost.isEmpty()) {
+      log.warn("job {}: {} of {} finished segments have no load marker in {} on {}: they were lost (a failover"
+              + " to a standby that had not received them?) and are loaded again",
+          jobId, lost.size(), done.size(), MARKERS, host);
+    }
+    return lost;
+  }
+
+  /** What identifies a segment's marker within a job and table. */
+  private record MarkerKey(int chunk, long start) {}
 
   private static void ensureMarkers(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {

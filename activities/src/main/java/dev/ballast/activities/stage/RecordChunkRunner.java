@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * the segment is finished ({@link RecordJobType#finishSegment}), staged ({@link StagedRecords})
  * and a {@link ChunkCheckpoint} holding the source's cursor is heartbeated. A retried attempt
  * keeps the verified segments before its checkpoint and reopens the source at the checkpoint's
- * cursor. Once the chunk's bytes are found to match the planned CRC-32C, a summary is written; a
- * chunk whose summary exists and verifies is reused as is.
+ * cursor, unless the job type reports some of them lost ({@link RecordJobType#lostSegments}):
+ * then it resumes at the first lost one. Once the chunk's bytes are found to match the planned
+ * CRC-32C, a summary is written; a chunk whose summary exists and verifies is reused as is, again
+ * unless the job type reports some of its segments lost.
  */
 public final class RecordChunkRunner {
   private static final Logger log = LoggerFactory.getLogger(RecordChunkRunner.class);
@@ -65,12 +67,16 @@ public final class RecordChunkRunner {
     Path chunksDir = layout.chunksDir();
     try {
       ChunkSummary existing = StagedRecords.readSummary(chunksDir, chunk.index());
+      ChunkCheckpoint from = null;
       if (StagedRecords.matches(existing, chunk, type.name(), paramsHash)
           && segmentsVerify(chunksDir, existing)) {
-        log.info("chunk {} already staged ({} rows), reusing it", chunk.index(), existing.counts().rows());
-        return new ChunkResult(chunk.index(), existing.counts(), attempt, chunk.start(), 0, true);
+        from = LostSegments.resumePoint(type, task.jobId(), parameters, chunk, existing.segments(), null);
+        if (from == null) {
+          log.info("chunk {} already staged ({} rows), reusing it", chunk.index(), existing.counts().rows());
+          return new ChunkResult(chunk.index(), existing.counts(), attempt, chunk.start(), 0, true);
+        }
       }
-      return run(ctx, attempt, task, type, parameters, paramsHash, layout);
+      return run(ctx, attempt, task, type, parameters, paramsHash, layout, from);
     } catch (IOException e) {
       throw Failures.of(ErrorType.IO, "chunk " + chunk.index() + " of " + chunk.fileName() + ": " + e, e);
     } catch (UncheckedIOException e) {
@@ -83,7 +89,8 @@ public final class RecordChunkRunner {
 
   private <I, A extends Accumulator<A>> ChunkResult run(
       ActivityExecutionContext ctx, int attempt, ChunkTask task, RecordJobType<I, A> type,
-      Map<String, Object> parameters, String paramsHash, StagingLayout layout) throws IOException {
+      Map<String, Object> parameters, String paramsHash, StagingLayout layout, ChunkCheckpoint from)
+      throws IOException {
     ChunkRef chunk = task.chunk();
     Path file = Path.of(chunk.path());
     Path chunksDir = layout.chunksDir();
@@ -102,7 +109,23 @@ public final class RecordChunkRunner {
       throw inputChanged(chunk, "it is now " + Files.size(file) + " bytes, shorter than planned");
     }
     SegmentChain.Verifier stagedSegment = s -> StagedRecords.verifySegment(chunksDir, chunk.index(), s);
-    ChunkCheckpoint resume = SegmentChain.resumePoint(ctx, chunk, stagedSegment);
+    ChunkCheckpoint resume = from;
+    if (resume == null) {
+      resume = SegmentChain.resumePoint(ctx, chunk, stagedSegment);
+      if (resume.segments() > 0) {
+        // The checkpoint says these segments are done; the job type may know better.
+        List<SegmentInfo> kept = new ArrayList<>(resume.segments());
+        for (int s = 0; s < resume.segments() && kept.size() == s; s++) {
+          SegmentInfo info = StagedRecords.verifySegment(chunksDir, chunk.index(), s);
+          if (info != null) {
+            kept.add(info);
+          }
+        }
+        resume = kept.size() < resume.segments()
+            ? new ChunkCheckpoint(chunk.start(), chunk.firstLine(), 0, Counts.ZERO)
+            : LostSegments.resumePoint(type, task.jobId(), parameters, chunk, kept, resume);
+      }
+    }
     ChunkCheckpoint[] beat = {resume};
     RecordContext context =
         new RecordContext(
@@ -249,7 +272,7 @@ public final class RecordChunkRunner {
     return (summary.segments().isEmpty() || expect == summary.end()) && sum.equals(summary.counts());
   }
 
-  private static String crc32c(Path file, ChunkRef chunk) throws IOException {
+  static String crc32c(Path file, ChunkRef chunk) throws IOException {
     CRC32C crc = new CRC32C();
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
       ByteBuffer buf = ByteBuffer.allocate(64 << 10);
@@ -267,7 +290,7 @@ public final class RecordChunkRunner {
     return String.format("%08x", crc.getValue());
   }
 
-  private static RuntimeException inputChanged(ChunkRef chunk, String why) {
+  static RuntimeException inputChanged(ChunkRef chunk, String why) {
     return Failures.of(
         ErrorType.INPUT_CHANGED,
         "input " + chunk.fileName() + " changed since it was planned: " + why + " (chunk "

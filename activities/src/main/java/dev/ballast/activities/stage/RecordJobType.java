@@ -58,6 +58,24 @@ public interface RecordJobType<I, A extends Accumulator<A>> extends JobType {
     return accumulated;
   }
 
+  /**
+   * Which of {@code done}, segments that earlier work finished ({@link #finishSegment} returned
+   * for them), no longer have their side effect where it was written: for example transactions a
+   * database confirmed and then lost when a standby that had not received them was promoted. The
+   * engine does not trust its checkpoints over this answer: a chunk attempt that resumes from a
+   * checkpoint, or finds its chunk already staged, starts again at the first segment named here,
+   * and the merge applies the segments named here again (with {@link #finishSegment}) before it
+   * writes the outputs. Default: none (a job whose only effects are its staged files).
+   *
+   * @param jobId the job's id
+   * @param parameters the job's parameters, completed with their defaults
+   * @param done finished segments, of one chunk or of the whole job, in input order
+   */
+  default List<Segment> lostSegments(String jobId, Map<String, Object> parameters, List<Segment> done)
+      throws Exception {
+    return List.of();
+  }
+
   /** The names of the job's outputs, published beside {@code rejects.jsonl}. */
   List<String> outputNames();
 

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The generic merge of a {@link RecordJobType} job: folds every staged segment's accumulator in
  * input order with {@link Accumulator#mergeFrom}, checks the counts, writes the job's outputs and
  * {@code rejects.jsonl} (the segments' rejects concatenated in input order) atomically into the
- * staging area's {@code out/} directory. Every staged file must match its recorded size and
+ * staging area's {@code out/} directory. Before it writes them, it applies again the segments
+ * whose side effect the job type reports lost ({@link RecordJobType#lostSegments}). Every staged file must match its recorded size and
  * SHA-256, else {@code STAGED_RESULT_CORRUPT}.
  */
 public final class RecordMerger {
@@ -74,6 +75,7 @@ public final class RecordMerger {
       if (request.counts() != null && !request.counts().equals(counts)) {
         throw corrupt("staged results hold " + counts + " but the process stage reported " + request.counts());
       }
+      LostSegments.reapply(ctx, request.jobId(), type, parameters, request.chunks(), summaries);
       Path out = layout.outDir();
       List<OutputFile> outputs = new ArrayList<>();
       for (String name : type.outputNames()) {

@@ -179,6 +179,51 @@ class LoadJobTypeTest {
   }
 
   @Test
+  void segmentsTheDatabaseLostAreLoadedAgainThoughTheCheckpointCountsThemDone() throws Exception {
+    Path in = tmp.resolve("settlement.csv");
+    BigDecimal sum = settlementCsv(in, 1500, 4);
+    String all = "1500 " + sum;
+    try (RecordJobHarness h = new RecordJobHarness(new JobTypes(Set.of(new DyingLoad(loadType()))), 4 << 10)) {
+      JobSpec spec = RecordJobHarness.spec(table + "-load-lost", DyingLoad.NAME_, List.of(in), tmp.resolve("out"), params(), 1 << 20);
+      String markers = "FROM ballast_load_markers WHERE job_id = '" + spec.id() + "'";
+      PlanResult plan = h.plan(spec);
+      ChunkRef chunk = plan.chunks().get(0);
+      assertThrows(ActivityFailure.class, () -> h.chunk(spec, plan, chunk, null));
+      ChunkCheckpoint cp = h.lastCheckpoint();
+      assertTrue(cp != null && cp.segments() >= 1, "a checkpoint counted segments done before the worker died: " + cp);
+      // A failover to a standby that had received none of it: rows and markers are gone.
+      sql("DELETE " + markers);
+      sql("TRUNCATE " + table);
+      ChunkResult retried = h.chunk(spec, plan, chunk, cp);
+      assertEquals(chunk.start(), retried.resumedFrom(), "the retry redid the segments its checkpoint counted done");
+      assertEquals(all, query("SELECT count(*) || ' ' || sum(net_usd_cents) FROM " + table));
+      int segments = Integer.parseInt(query("SELECT count(*) " + markers));
+      assertTrue(segments > 5, segments + " segments");
+
+      // The chunk finished; then its last segment is lost. A retry of the chunk finds its summary
+      // but does not reuse it: it loads that segment again.
+      String last = query("SELECT segment_start || ' ' || rows " + markers + " ORDER BY segment_start DESC LIMIT 1");
+      long lastStart = Long.parseLong(last.split(" ")[0]);
+      String lastRows = last.split(" ")[1];
+      sql("DELETE " + markers + " AND segment_start = " + lastStart);
+      sql("TRUNCATE " + table);
+      ChunkResult again = h.chunk(spec, plan, chunk, null);
+      assertEquals(lastStart, again.resumedFrom());
+      assertEquals(lastRows, query("SELECT count(*) FROM " + table));
+
+      // Lost once more after the chunk reported done: the merge loads it again.
+      sql("DELETE " + markers + " AND segment_start = " + lastStart);
+      sql("TRUNCATE " + table);
+      RecordJobHarness.Run run = h.finish(spec, plan, List.of(again));
+      assertEquals(lastRows, query("SELECT count(*) FROM " + table));
+      assertEquals(String.valueOf(segments), query("SELECT count(*) " + markers), "one marker per segment");
+      assertEquals(1500, run.merge().counts().accepted());
+      String report = Files.readString(tmp.resolve("out").resolve(LoadJobType.OUTPUT));
+      assertTrue(report.contains("\"rows\" : 1500") && report.contains("\"sum\" : \"" + sum + "\""), report);
+    }
+  }
+
+  @Test
   void badRowsAreRejectedNotLoaded() throws Exception {
     Path in = Files.writeString(tmp.resolve("in.csv"),
         "merchant_id,date,txn_count,gross_usd_cents,refunds_usd_cents,net_usd_cents\n"
@@ -251,6 +296,26 @@ class LoadJobTypeTest {
     assertEquals(LoadErrors.DB_TRANSIENT, LoadErrors.classify(new SQLException("x", "40P01")));
     assertEquals(LoadErrors.DB_TRANSIENT, LoadErrors.classify(new SQLException("x", "08001")));
     assertEquals(LoadErrors.DB_TRANSIENT, LoadErrors.classify(new SQLException("x", "57P01")));
+    // What a failover looks like: a standby refusing a write, a server starting up or gone.
+    for (String state : List.of("25006", "57P01", "57P02", "57P03", "08006", "08001")) {
+      assertEquals(LoadErrors.DB_TRANSIENT, LoadErrors.classify(new SQLException("x", state)), state);
+      assertTrue(LoadErrors.serverLost(new SQLException("x", state)), state);
+    }
+    assertFalse(LoadErrors.serverLost(new SQLException("x", "40001")));
+    assertFalse(LoadErrors.serverLost(new SQLException("x", "23505")));
+    ApplicationFailure failover = LoadErrors.serverLost(
+        "t", new SQLException("terminating connection due to administrator command", "57P01"),
+        "db1:5432", "db2:5432", null);
+    assertEquals("DB_TRANSIENT", failover.getType());
+    assertFalse(failover.isNonRetryable());
+    assertEquals("primary db1:5432 lost while loading t (SQLState 57P01: terminating connection due to"
+        + " administrator command); reconnected to host db2:5432; the chunk retries there", failover.getOriginalMessage());
+    ApplicationFailure standby = LoadErrors.serverLost(
+        "t", new SQLException("cannot execute INSERT in a read-only transaction", "25006"), "db1:5432", null,
+        new SQLException("Could not find a server with specified targetServerType: primary", "08001"));
+    assertEquals("db1:5432 is a read-only standby while loading t (SQLState 25006: cannot execute INSERT in a"
+        + " read-only transaction); no primary reachable yet (SQLState 08001: Could not find a server with"
+        + " specified targetServerType: primary); the chunk retries", standby.getOriginalMessage());
     assertEquals(LoadErrors.DB_CONSTRAINT, LoadErrors.classify(new SQLException("x", "23505")));
     assertEquals(LoadErrors.DB_SCHEMA, LoadErrors.classify(new SQLException("x", "42P01")));
     assertEquals(LoadErrors.DB_AUTH, LoadErrors.classify(new SQLException("x", "28P01")));
