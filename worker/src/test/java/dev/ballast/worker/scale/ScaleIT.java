@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * payload in every workflow run (job, plan, each process run, merge, commit) below 256 KB, and every
  * run's history below 10,000 events and 10 MB.
  */
-@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 class ScaleIT {
   private static final long PAYLOAD_LIMIT = 256 * 1024;
   private static final int EVENT_LIMIT = 10_000;
