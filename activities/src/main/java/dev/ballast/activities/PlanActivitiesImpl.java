@@ -4,19 +4,25 @@ import dev.ballast.activities.files.DataRoots;
 import dev.ballast.activities.job.JobTypes;
 import dev.ballast.activities.plan.Planner;
 import dev.ballast.api.activity.PlanActivities;
-import dev.ballast.api.model.InputFile;
+import dev.ballast.activities.plan.StagedPlan;
+import dev.ballast.api.model.ChunkPage;
+import dev.ballast.api.model.ChunkPageRequest;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.PlanResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 
 /**
- * The plan activity: runs a {@link Planner} and heartbeats the input bytes read so far, at most
- * once a second.
+ * The plan activities: the plan runs a {@link Planner} and heartbeats the input bytes read so far,
+ * at most once a second; the process stage reads the staged plan's chunks a page at a time.
  */
 public class PlanActivitiesImpl implements PlanActivities {
   private static final long HEARTBEAT_EVERY_NANOS = 1_000_000_000L;
+
+  /** Most bytes of chunk references one page carries: far below Temporal's payload limits. */
+  public static final int PAGE_BYTES = 128 * 1024;
 
   private final Planner planner;
   private DataRoots dataRoots = DataRoots.fromEnv();
@@ -37,7 +43,8 @@ public class PlanActivitiesImpl implements PlanActivities {
     ActivityExecutionContext context = Activity.getExecutionContext();
     checkPaths(dataRoots, spec);
     long[] lastBeat = {System.nanoTime()};
-    PlanResult result = planner.plan(
+    // Directories and globs are checked again file by file: a link inside one may lead out.
+    return planner.plan(
         spec,
         bytesRead -> {
           long now = System.nanoTime();
@@ -45,12 +52,15 @@ public class PlanActivitiesImpl implements PlanActivities {
             lastBeat[0] = now;
             context.heartbeat(bytesRead);
           }
-        });
-    // Directories and globs are checked again file by file: a link inside one may lead out.
-    for (InputFile input : result.inputs()) {
-      dataRoots.check("input", input.path());
-    }
-    return result;
+        },
+        file -> dataRoots.check("input", file.toString()));
+  }
+
+  @Override
+  public ChunkPage chunks(ChunkPageRequest request) {
+    dataRoots.check("staging directory", request.stagingDir());
+    StagedPlan plan = StagedPlan.open(Path.of(request.stagingDir()), request.plan());
+    return new ChunkPage(plan.chunks(request.from(), Math.max(1, request.max()), PAGE_BYTES));
   }
 
   /** Refuses a spec whose output or inputs lie outside {@code roots}, before anything is created. */

@@ -1,5 +1,6 @@
 package dev.ballast.activities;
 
+import dev.ballast.activities.plan.StagedPlan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,7 +59,7 @@ class PlanActivitiesImplTest {
   @Test
   void plansThroughTheActivity() throws Exception {
     Path a = Files.writeString(tmp.resolve("a.csv"), "id,amount\n1,10\n2,20\n3,30\n");
-    PlanResult plan = activities.plan(spec(FakeJobType.NAME, List.of(a.toString()), Map.of("mode", "ok")));
+    PlanResult plan = StagedPlan.expand(activities.plan(spec(FakeJobType.NAME, List.of(a.toString()), Map.of("mode", "ok"))));
     assertEquals(1, plan.inputs().size());
     assertEquals(List.of(2L, 4L), plan.chunks().stream().map(c -> c.firstLine()).toList());
     assertTrue(Files.isDirectory(Path.of(plan.stagingDir())));

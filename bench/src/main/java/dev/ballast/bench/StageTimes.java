@@ -92,9 +92,10 @@ public record StageTimes(
       }
       for (List<HistoryEvent> run : runs) {
         events += run.size();
-        List<long[]> found = activityIntervals(run);
-        intervals.addAll(found);
+        intervals.addAll(activityIntervals(run));
         if (stage == Stage.PROCESS) {
+          // Chunks only: the process stage also reads the staged plan a page at a time.
+          List<long[]> found = activityIntervals(run, "ProcessChunk");
           chunks += found.size();
           for (long[] i : found) {
             chunkBusy += i[1] - i[0];
@@ -124,12 +125,25 @@ public record StageTimes(
 
   /** The [started, closed] interval of every activity attempt that started, in milliseconds. */
   static List<long[]> activityIntervals(List<HistoryEvent> events) {
+    return activityIntervals(events, null);
+  }
+
+  /** The intervals of the activities of type {@code type} (every activity when null). */
+  static List<long[]> activityIntervals(List<HistoryEvent> events, String type) {
     Map<Long, Long> started = new HashMap<>();
+    java.util.Set<Long> wanted = new java.util.HashSet<>();
     List<long[]> out = new ArrayList<>();
     for (HistoryEvent e : events) {
       EventType t = e.getEventType();
-      if (t == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
-        started.put(e.getActivityTaskStartedEventAttributes().getScheduledEventId(), millis(e));
+      if (t == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+          && (type == null
+              || type.equals(e.getActivityTaskScheduledEventAttributes().getActivityType().getName()))) {
+        wanted.add(e.getEventId());
+      } else if (t == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+        long scheduled = e.getActivityTaskStartedEventAttributes().getScheduledEventId();
+        if (wanted.contains(scheduled)) {
+          started.put(scheduled, millis(e));
+        }
       } else if (t == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
         close(out, started, e.getActivityTaskCompletedEventAttributes().getScheduledEventId(), e);
       } else if (t == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED) {

@@ -74,6 +74,11 @@ public class JobWorkflowImpl implements JobWorkflow {
   static final String ALERTS_CHANGE = "alerts";
   /** Version marker of the search-attribute upserts. */
   static final String SEARCH_ATTRIBUTES_CHANGE = "search-attributes";
+  /**
+   * Version marker of progress owned by the process stage: a report is taken only from this job's
+   * own process stage, in order; the job corrects a stage whose pause state differs from its own.
+   */
+  static final String OWNED_PROGRESS_CHANGE = "owned-progress";
 
   /**
    * Alerts are best effort: a few quick attempts, each bounded, so that a dead webhook delays the
@@ -104,6 +109,10 @@ public class JobWorkflowImpl implements JobWorkflow {
   private Instant startedAt;
   private String message = "starting";
   private long progressShown = -1;
+  private int ownedProgress = Workflow.DEFAULT_VERSION;
+  private Promise<WorkflowExecution> processStarted;
+  private long lastReport = -1;
+  private boolean stageSaysPaused;
 
   @WorkflowInit
   public JobWorkflowImpl(JobSpec spec) {
@@ -144,11 +153,12 @@ public class JobWorkflowImpl implements JobWorkflow {
   }
 
   private JobResult runStages() {
+    ownedProgress = Workflow.getVersion(OWNED_PROGRESS_CHANGE, Workflow.DEFAULT_VERSION, 1);
     enter(Stage.PLAN, "planning: fingerprinting and splitting the inputs");
     plan = stage(PlanWorkflow.class, Stage.PLAN).plan(spec);
-    log.info("job {} planned: {} chunks", jobId, plan.chunks().size());
+    log.info("job {} planned: {} chunks", jobId, plan.chunkCount());
 
-    enter(Stage.PROCESS, "processing " + plan.chunks().size() + " chunks");
+    enter(Stage.PROCESS, "processing " + plan.chunkCount() + " chunks");
     ProcessResult processed = process();
     counts = processed.counts();
 
@@ -161,14 +171,15 @@ public class JobWorkflowImpl implements JobWorkflow {
           ErrorType.TOLERANCE_EXCEEDED.name());
     }
 
-    enter(Stage.MERGE, "merging " + plan.chunks().size() + " chunk results");
+    enter(Stage.MERGE, "merging " + plan.chunkCount() + " chunk results");
+    // A staged plan travels as its reference; a plan of an earlier version as its lists.
     MergeResult merged =
         stage(MergeWorkflow.class, Stage.MERGE)
             .merge(
                 new MergeStageInput(
                     new MergeRequest(
                         jobId, spec.type(), plan.stagingDir(), spec.parameters(), plan.chunks(),
-                        counts),
+                        counts, plan.staged()),
                     spec.policy(Stage.MERGE)));
 
     enter(Stage.COMMIT, "publishing to " + spec.output());
@@ -178,7 +189,7 @@ public class JobWorkflowImpl implements JobWorkflow {
         new CommitStageInput(
             new CommitRequest(
                 jobId, spec.output(), plan.stagingDir(), startedAt, plan.inputs(),
-                merged.counts(), merged.outputs(), spec.keepBackups()),
+                merged.counts(), merged.outputs(), spec.keepBackups(), plan.staged()),
             spec.policy(Stage.COMMIT));
     CommitResult[] commit = new CommitResult[1];
     Workflow.newDetachedCancellationScope(
@@ -212,7 +223,7 @@ public class JobWorkflowImpl implements JobWorkflow {
         processed.chunks(),
         processed.retriedChunks(),
         processed.redoneBytes(),
-        processed.failedOver());
+        processed.failedOver() == null ? List.of() : processed.failedOver());
   }
 
   /** Runs the process stage, forwarding pause and resume to it while it runs. */
@@ -228,14 +239,26 @@ public class JobWorkflowImpl implements JobWorkflow {
             spec.maxInFlight(),
             spec.policy(Stage.PROCESS),
             spec.historyEventLimit(),
-            ProcessState.initial(paused));
+            ProcessState.initial(paused),
+            plan.staged());
     boolean forwarded = paused;
     Promise<ProcessResult> result = Async.function(child::process, request);
     processing = result;
     Promise<WorkflowExecution> started = Workflow.getWorkflowExecution(child);
+    processStarted = started;
+    boolean owned = ownedProgress >= 1;
     while (!result.isCompleted()) {
       boolean current = forwarded;
-      Workflow.await(() -> result.isCompleted() || (started.isCompleted() && paused != current));
+      // The job owns the pause state: it forwards a change, and (from the owned-progress version)
+      // corrects a stage whose last report shows another state than its own.
+      Workflow.await(
+          () -> result.isCompleted()
+              || (started.isCompleted()
+                  && (paused != current || (owned && lastReport >= 0 && stageSaysPaused != paused))));
+      if (owned && !result.isCompleted() && stageSaysPaused != paused) {
+        forwarded = !paused;
+        stageSaysPaused = paused;
+      }
       if (!result.isCompleted() && paused != forwarded) {
         forwarded = paused;
         ProcessWorkflow running =
@@ -345,7 +368,7 @@ public class JobWorkflowImpl implements JobWorkflow {
 
   @Override
   public JobProgress progress() {
-    int chunksTotal = plan == null ? 0 : plan.chunks().size();
+    int chunksTotal = plan == null ? 0 : plan.chunkCount();
     long bytesTotal = plan == null ? 0 : plan.totalBytes();
     boolean processed = !stage.equals(Stage.PLAN.name()) && !stage.equals(Stage.PROCESS.name());
     int chunksDone =
@@ -376,8 +399,26 @@ public class JobWorkflowImpl implements JobWorkflow {
     paused = false;
   }
 
+  /**
+   * Progress from the process stage. From the owned-progress version on, only a report of this
+   * job's own process stage (its first run id) is taken, and only if newer than the last: a signal
+   * sent by anyone else changes nothing.
+   */
   @Override
   public void reportProgress(ProcessProgress progress) {
+    if (ownedProgress >= 1) {
+      if (!stage.equals(Stage.PROCESS.name())
+          || processStarted == null
+          || !processStarted.isCompleted()
+          || progress.stageRunId() == null
+          || !progress.stageRunId().equals(processStarted.get().getRunId())
+          || progress.sequence() <= lastReport) {
+        log.warn("job {}: ignored a progress report that is not from its process stage", jobId);
+        return;
+      }
+      lastReport = progress.sequence();
+      stageSaysPaused = progress.paused();
+    }
     processProgress = progress;
     counts = progress.counts();
     if (stage.equals(Stage.PROCESS.name())) {

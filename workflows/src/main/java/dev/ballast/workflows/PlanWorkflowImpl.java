@@ -8,7 +8,10 @@ import dev.ballast.api.model.Stage;
 import dev.ballast.api.workflow.PlanWorkflow;
 import io.temporal.workflow.Workflow;
 
-/** Plan stage: one activity that fingerprints and splits the inputs. */
+/**
+ * Plan stage: one activity that fingerprints and splits the inputs into a plan kept in the staging
+ * area; the stage returns its reference (counts and SHA-256), never the lists.
+ */
 public class PlanWorkflowImpl implements PlanWorkflow {
   @Override
   public PlanResult plan(JobSpec spec) {
@@ -19,7 +22,7 @@ public class PlanWorkflowImpl implements PlanWorkflow {
     PlanResult plan = activities.plan(spec);
     Workflow.setCurrentDetails(
         String.format(
-            "%d input file(s), %d chunk(s), %s", plan.inputs().size(), plan.chunks().size(),
+            "%d input file(s), %d chunk(s), %s", plan.inputCount(), plan.chunkCount(),
             Sizes.human(plan.totalBytes())));
     return plan;
   }

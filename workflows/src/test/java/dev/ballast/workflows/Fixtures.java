@@ -1,5 +1,7 @@
 package dev.ballast.workflows;
 
+import dev.ballast.api.model.ChunkPage;
+import dev.ballast.api.model.ChunkPageRequest;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.CommitRequest;
 import dev.ballast.api.model.CommitResult;
@@ -9,6 +11,7 @@ import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.MergeRequest;
 import dev.ballast.api.model.MergeResult;
 import dev.ballast.api.model.OutputFile;
+import dev.ballast.api.model.PlanRef;
 import dev.ballast.api.model.PlanResult;
 import dev.ballast.api.model.Tolerance;
 import java.util.ArrayList;
@@ -27,17 +30,38 @@ final class Fixtures {
         null, 2, historyEventLimit);
   }
 
-  /** A plan of {@code chunks} chunks of 1000 bytes, 10 lines each, over one file. */
+  /**
+   * A staged plan of {@code chunks} chunks of 1000 bytes, 10 lines each, over one file: only its
+   * reference; {@link #page} answers the plan activity's page reads.
+   */
   static PlanResult plan(int chunks) {
+    return PlanResult.staged(STAGING, new PlanRef("p" + chunks, chunks, 1, 1000L * chunks));
+  }
+
+  /** The same plan as a plan of an earlier version made it: every chunk and input listed. */
+  static PlanResult listedPlan(int chunks) {
     List<ChunkRef> refs = new ArrayList<>();
     for (int i = 0; i < chunks; i++) {
-      refs.add(new ChunkRef(i, 0, "/data/in/a.csv", "a.csv", 20 + 1000L * i, 20 + 1000L * (i + 1),
-          2 + 10L * i, "0000000" + (i % 10)));
+      refs.add(chunk(i));
     }
     return new PlanResult(
         STAGING,
         List.of(new InputFile(0, "/data/in/a.csv", "a.csv", 20 + 1000L * chunks, "ab", 0)),
         refs);
+  }
+
+  static ChunkRef chunk(int i) {
+    return new ChunkRef(i, 0, "/data/in/a.csv", "a.csv", 20 + 1000L * i, 20 + 1000L * (i + 1),
+        2 + 10L * i, "0000000" + (i % 10));
+  }
+
+  /** A page of the staged plan of {@link #plan}: at most {@code max} chunks, and at most 7. */
+  static ChunkPage page(ChunkPageRequest request) {
+    List<ChunkRef> refs = new ArrayList<>();
+    for (int i = request.from(); i < request.plan().chunks() && refs.size() < Math.min(7, request.max()); i++) {
+      refs.add(chunk(i));
+    }
+    return new ChunkPage(refs);
   }
 
   /** Counts of chunk {@code index}: 10 rows of which one rejected and index % 3 pending. */

@@ -2,6 +2,7 @@ package dev.ballast.workflows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
@@ -18,7 +19,16 @@ import dev.ballast.api.model.AlertRequest;
 import dev.ballast.api.model.Alerts;
 import dev.ballast.api.activity.MergeActivities;
 import dev.ballast.api.activity.PlanActivities;
+import dev.ballast.api.WorkflowRuns;
+import dev.ballast.api.model.ChunkPageRequest;
 import dev.ballast.api.model.CommitRequest;
+import dev.ballast.api.model.Counts;
+import dev.ballast.api.model.ProcessProgress;
+import dev.ballast.api.model.ProcessRequest;
+import dev.ballast.api.workflow.ProcessWorkflow;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.common.converter.DataConverter;
+import java.util.Optional;
 import dev.ballast.api.model.DiscardRequest;
 import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
@@ -160,9 +170,14 @@ class JobWorkflowImplTest {
     verify(merge).merge(mergeRequest.capture());
     assertEquals(Fixtures.total(7), mergeRequest.getValue().counts());
     assertEquals(Fixtures.STAGING, mergeRequest.getValue().stagingDir());
+    // The staged plan travels as its reference, never as lists.
+    assertEquals(Fixtures.plan(7).staged(), mergeRequest.getValue().plan());
+    assertNull(mergeRequest.getValue().chunks());
     ArgumentCaptor<CommitRequest> commitRequest = ArgumentCaptor.forClass(CommitRequest.class);
     verify(commit).commit(commitRequest.capture());
     assertEquals(2, commitRequest.getValue().keepBackups());
+    assertEquals(Fixtures.plan(7).staged(), commitRequest.getValue().plan());
+    assertNull(commitRequest.getValue().inputs());
     verify(commit, never()).discard(any());
 
     JobProgress done = bench.job("job-1").progress();
@@ -256,6 +271,134 @@ class JobWorkflowImplTest {
         client.fetchHistory("job-can/process").getHistory().getEvents(0)
             .getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId().isEmpty() == false,
         "the process stage continued as new at least once");
+  }
+
+  @Test
+  void readsTheStagedPlanAPageAtATimeAndCarriesRangesAcrossRuns() throws IOException {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(30));
+    FakeChunkActivities chunks = new FakeChunkActivities(0);
+    startWorkers(chunks);
+
+    JobResult result = stub("job-pages").run(spec("job-pages", null, 40));
+    recordIfAsked("job-pages");
+
+    assertEquals(Fixtures.total(30), result.counts());
+    assertEquals(
+        java.util.stream.IntStream.range(0, 30).boxed().toList(),
+        chunks.calls.stream().sorted().toList(),
+        "every chunk once, across pages and runs");
+    ArgumentCaptor<ChunkPageRequest> pages = ArgumentCaptor.forClass(ChunkPageRequest.class);
+    verify(plan, org.mockito.Mockito.atLeast(5)).chunks(pages.capture());
+    for (ChunkPageRequest page : pages.getAllValues()) {
+      assertEquals(Fixtures.plan(30).staged(), page.plan());
+    }
+    List<WorkflowExecutionHistory> runs = WorkflowRuns.of(client, "job-pages/process");
+    assertTrue(runs.size() > 1, "the process stage continued as new");
+    for (WorkflowExecutionHistory run : runs) {
+      ProcessRequest input =
+          DataConverter.getDefaultInstance()
+              .fromPayloads(0,
+                  Optional.of(run.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getInput()),
+                  ProcessRequest.class, ProcessRequest.class);
+      assertNull(input.chunks(), "no chunk list in the stage's input");
+      assertTrue(input.state().done().isEmpty(), "done chunks travel as ranges");
+      assertTrue(input.state().doneRanges().ranges().size() <= 1, input.state().doneRanges().toString());
+    }
+  }
+
+  @Test
+  void aPlanOfAnEarlierVersionWithItsListsStillRuns() {
+    when(plan.plan(any())).thenReturn(Fixtures.listedPlan(5));
+    FakeChunkActivities chunks = new FakeChunkActivities(0);
+    startWorkers(chunks);
+
+    JobResult result = stub("job-listed").run(spec("job-listed", null, null));
+
+    assertEquals(Fixtures.total(5), result.counts());
+    verify(plan, never()).chunks(any());
+    ArgumentCaptor<MergeRequest> mergeRequest = ArgumentCaptor.forClass(MergeRequest.class);
+    verify(merge).merge(mergeRequest.capture());
+    assertEquals(5, mergeRequest.getValue().chunks().size());
+    assertNull(mergeRequest.getValue().plan());
+  }
+
+  @Test
+  void aProgressReportFromAnyoneButTheProcessStageChangesNothing() throws Exception {
+    CountDownLatch planned = new CountDownLatch(1);
+    when(plan.plan(any()))
+        .thenAnswer(
+            i -> {
+              assertTrue(planned.await(20, TimeUnit.SECONDS));
+              return Fixtures.plan(4);
+            });
+    startWorkers(new FakeChunkActivities(0));
+    JobWorkflow job = stub("job-forged");
+    WorkflowClient.start(job::run, spec("job-forged", null, null));
+    job.pause();
+    planned.countDown();
+    awaitProgress(job, p -> p.stage().equals("PROCESS") && p.message().contains("0 of 4"));
+
+    job.reportProgress(new ProcessProgress(4, 4, 4000, new Counts(99, 99, 0, 0), 0, false, 1));
+    job.reportProgress(
+        new ProcessProgress(4, 4, 4000, new Counts(99, 99, 0, 0), 0, false, 1, "not-the-stage", 1000));
+    // A query after both signals sees them handled (signals are handled in order before it).
+    job.resume();
+    JobProgress after = job.progress();
+    assertTrue(after.chunksDone() < 4 || after.counts().rows() != 99, after.toString());
+    assertEquals(0, after.counts().rows() % 10, "counts only from the stage's own reports: " + after);
+    JobResult result = WorkflowStub.fromTyped(job).getResult(JobResult.class);
+    assertEquals(Fixtures.total(4), result.counts());
+  }
+
+  @Test
+  void aPauseSentToTheProcessStageDirectlyIsUndoneByTheJobThatOwnsIt() throws Exception {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(6));
+    FakeChunkActivities chunks = new FakeChunkActivities(3);
+    chunks.release = new CountDownLatch(1);
+    startWorkers(chunks);
+    JobWorkflow job = stub("job-own");
+    WorkflowClient.start(job::run, spec("job-own", null, null));
+    assertTrue(chunks.started.await(20, TimeUnit.SECONDS), "three chunks in flight");
+
+    client.newWorkflowStub(ProcessWorkflow.class, "job-own/process").pause();
+    chunks.release.countDown();
+
+    // The stage reports itself paused; the job, not paused, resumes it and the job completes.
+    JobResult result = WorkflowStub.fromTyped(job).getResult(JobResult.class);
+    assertEquals(Fixtures.total(6), result.counts());
+    assertEquals(6, chunks.calls.size());
+  }
+
+  @Test
+  void aChunkWhoseResultIsNotAnActivityFailureFailsTheStageInsteadOfVanishing() {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(3));
+    bench.startWithChunks(new UnreadableResultChunks());
+
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> stub("job-lost").run(spec("job-lost", null, null)));
+
+    Throwable t = e;
+    String chain = "";
+    while (t != null) {
+      chain += t + "\n";
+      t = t.getCause();
+    }
+    assertTrue(chain.contains(ProcessWorkflowImpl.CHUNK_LOST), chain);
+    verify(merge, never()).merge(any());
+  }
+
+  /** Answers every chunk with a value the workflow cannot read as a chunk result. */
+  @io.temporal.activity.ActivityInterface
+  public interface UnreadableChunkResults {
+    @io.temporal.activity.ActivityMethod(name = "ProcessChunk")
+    String processChunk(dev.ballast.api.model.ChunkTask task);
+  }
+
+  static final class UnreadableResultChunks implements UnreadableChunkResults {
+    @Override
+    public String processChunk(dev.ballast.api.model.ChunkTask task) {
+      return "not a chunk result";
+    }
   }
 
   @Test

@@ -41,6 +41,7 @@ final class WorkflowBench {
   WorkflowBench(TestWorkflowEnvironment env) {
     this.env = env;
     client = env.getWorkflowClient();
+    when(plan.chunks(any())).thenAnswer(i -> Fixtures.page(i.getArgument(0)));
     when(merge.merge(any())).thenAnswer(i -> Fixtures.merged(i.getArgument(0)));
     when(commit.commit(any())).thenAnswer(i -> Fixtures.committed(i.getArgument(0)));
   }
@@ -70,6 +71,17 @@ final class WorkflowBench {
                 .setMaxHeartbeatThrottleInterval(Duration.ofMillis(200))
                 .build());
     chunkWorker.registerActivitiesImplementations(chunks);
+    env.start();
+  }
+
+  /** Starts the workers with {@code chunks} (any implementation of the chunk activity) on the chunks queue. */
+  void startWithChunks(Object chunks) {
+    Worker jobs = env.newWorker(TaskQueues.JOBS);
+    jobs.registerWorkflowImplementationTypes(
+        JobWorkflowImpl.class, PlanWorkflowImpl.class, ProcessWorkflowImpl.class,
+        MergeWorkflowImpl.class, CommitWorkflowImpl.class);
+    jobs.registerActivitiesImplementations(plan, merge, commit, alerts);
+    env.newWorker(TaskQueues.CHUNKS).registerActivitiesImplementations(chunks);
     env.start();
   }
 

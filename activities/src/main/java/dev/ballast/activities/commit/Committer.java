@@ -10,10 +10,12 @@ import dev.ballast.activities.files.Fingerprints;
 import dev.ballast.activities.files.Manifest;
 import dev.ballast.activities.files.ManifestVerifier;
 import dev.ballast.activities.files.StagingLayout;
+import dev.ballast.activities.plan.StagedPlan;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.model.CommitRequest;
 import dev.ballast.api.model.CommitResult;
 import dev.ballast.api.model.DiscardRequest;
+import dev.ballast.api.model.InputFile;
 import dev.ballast.api.model.OutputFile;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -292,14 +294,28 @@ public final class Committer {
     }
     steps.reached("stage manifest");
     CommitRequest r = ctx.request;
-    Manifest.of(
-            r.jobId(),
-            r.startedAt() == null ? null : r.startedAt().toString(),
-            journal.finishedAt(),
-            r.inputs(),
-            r.counts(),
-            outputs(r))
-        .write(ctx.staged(Manifest.FILE_NAME));
+    // The inputs come from the staged plan, a block at a time (a request of an earlier version
+    // carries them): the manifest of a job over many files is written by streaming.
+    Manifest.InputSource inputs;
+    if (r.plan() != null) {
+      StagedPlan plan = StagedPlan.open(ctx.layout.dir(), r.plan());
+      inputs = plan::forEachInput;
+    } else {
+      List<InputFile> listed = r.inputs() == null ? List.of() : r.inputs();
+      inputs = each -> {
+        for (InputFile input : listed) {
+          each.accept(input);
+        }
+      };
+    }
+    Manifest.write(
+        ctx.staged(Manifest.FILE_NAME),
+        r.jobId(),
+        r.startedAt() == null ? null : r.startedAt().toString(),
+        journal.finishedAt(),
+        inputs,
+        r.counts(),
+        outputs(r));
   }
 
   /** Step 3: moves the earlier published result aside, its manifest first. */

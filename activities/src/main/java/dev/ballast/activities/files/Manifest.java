@@ -2,8 +2,10 @@ package dev.ballast.activities.files;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ballast.api.model.Counts;
 import dev.ballast.api.model.InputFile;
@@ -147,6 +149,56 @@ public record Manifest(
   /** Reads the manifest file {@code file}. */
   public static Manifest read(Path file) throws IOException {
     return parse(Files.readAllBytes(file));
+  }
+
+  /** Something that hands every input of a job to a consumer, in order. */
+  @FunctionalInterface
+  public interface InputSource {
+    void forEach(dev.ballast.activities.plan.StagedPlan.Each<InputFile> each) throws IOException;
+  }
+
+  /**
+   * Writes a manifest to {@code file} atomically by streaming: the inputs are written one by one as
+   * {@code inputs} hands them over, never held as a list or built as one string, so a job over
+   * 50,000 files writes its manifest in constant memory. The bytes are those of {@link #toBytes()}.
+   */
+  public static void write(
+      Path file,
+      String jobId,
+      String startedAt,
+      String finishedAt,
+      InputSource inputs,
+      Counts counts,
+      List<OutputFile> outputs)
+      throws IOException {
+    ObjectWriter values = MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+    AtomicFiles.write(
+        file,
+        out -> {
+          try (JsonGenerator gen = values.createGenerator(out)) {
+            gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            gen.writeStartObject();
+            gen.writeStringField("jobId", jobId);
+            gen.writeStringField("startedAt", startedAt);
+            gen.writeStringField("finishedAt", finishedAt);
+            gen.writeFieldName("inputs");
+            gen.writeStartArray();
+            inputs.forEach(input -> values.writeValue(gen, Input.of(input)));
+            gen.writeEndArray();
+            gen.writeFieldName("counts");
+            values.writeValue(gen, Tally.of(counts));
+            gen.writeFieldName("outputs");
+            gen.writeStartArray();
+            if (outputs != null) {
+              for (OutputFile output : outputs) {
+                values.writeValue(gen, Output.of(output));
+              }
+            }
+            gen.writeEndArray();
+            gen.writeEndObject();
+          }
+          out.write('\n');
+        });
   }
 
   /** Writes this manifest to {@code file} atomically (temporary file, then rename). */

@@ -13,6 +13,7 @@ import java.util.HexFormat;
  * <pre>
  * OUTPUT/
  *   settlement.csv, rejects.jsonl, manifest.json    the published result (manifest written last)
+ *   .ballast/staging/JOB/plan/                       the staged plan (inputs, chunks, index)
  *   .ballast/staging/JOB/chunks/                     per-chunk staged results
  *   .ballast/staging/JOB/out/                        merged outputs, not yet published
  *   .ballast/backups/OLDJOB-TIME/                    earlier results moved aside by commit

@@ -9,21 +9,23 @@ import dev.ballast.api.ErrorType;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.InputFile;
 import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.model.PlanRef;
 import dev.ballast.api.model.PlanResult;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The plan stage without Temporal: validates a spec, resolves and checks its inputs, creates the
- * staging directory and fingerprints and splits every input. The plan activity wraps it; tests and
+ * staging directory and fingerprints and splits every input into a {@link StagedPlan}, written as
+ * it goes; the result only references it. The plan activity wraps it; tests and
  * benchmarks call it directly.
  *
  * <p>Problems surface as {@link ApplicationFailure}s typed by {@link ErrorType}: {@code BAD_SPEC},
@@ -35,6 +37,9 @@ public final class Planner {
   public static final int MAX_HEADER_BYTES = 1 << 20;
 
   private static final Logger log = LoggerFactory.getLogger(Planner.class);
+
+  /** Up to this many input files each get a log line; beyond, only the job's summary. */
+  private static final int MANY_FILES = 100;
 
   private final JobTypes jobTypes;
   private final FileScanner scanner;
@@ -59,6 +64,16 @@ public final class Planner {
    * @param progress told the total input bytes read so far, after every buffer
    */
   public PlanResult plan(JobSpec rawSpec, LongConsumer progress) {
+    return plan(rawSpec, progress, path -> {});
+  }
+
+  /**
+   * Plans {@code spec}, handing every resolved input file to {@code admit} before it is read (a
+   * check that throws refuses the job).
+   *
+   * @param progress told the total input bytes read so far, after every buffer
+   */
+  public PlanResult plan(JobSpec rawSpec, LongConsumer progress, Consumer<Path> admit) {
     JobSpec spec = validate(rawSpec);
     JobType jobType = jobType(spec);
 
@@ -73,6 +88,7 @@ public final class Planner {
           "output '" + spec.output() + "' exists and is not a directory");
     }
     for (Path file : files) {
+      admit.accept(file);
       checkHeader(jobType, file);
     }
     try {
@@ -84,46 +100,53 @@ public final class Planner {
       throw Failures.of(ErrorType.IO, "cannot create staging directory " + layout.dir() + ": " + e, e);
     }
 
-    List<InputFile> inputs = new ArrayList<>(files.size());
-    List<ChunkRef> chunks = new ArrayList<>();
     long[] readSoFar = {0};
     LongConsumer onRead =
         n -> {
           readSoFar[0] += n;
           progress.accept(readSoFar[0]);
         };
-    for (int fileIndex = 0; fileIndex < files.size(); fileIndex++) {
-      Path file = files.get(fileIndex);
-      String name = file.getFileName().toString();
-      FileScanner.Scan scan;
-      long lastModified;
-      try {
-        lastModified = Files.getLastModifiedTime(file).toMillis();
-        scan = scanner.scan(file, spec.chunkBytes(), onRead);
-        long sizeNow = Files.size(file);
-        if (sizeNow != scan.bytes()) {
-          throw Failures.of(
-              ErrorType.IO,
-              "input " + name + " changed while it was planned (" + scan.bytes() + " bytes read, "
-                  + sizeNow + " now)");
+    PlanRef ref;
+    try (StagedPlan.Writer plan = new StagedPlan.Writer(layout.dir())) {
+      for (int fileIndex = 0; fileIndex < files.size(); fileIndex++) {
+        Path file = files.get(fileIndex);
+        String name = file.getFileName().toString();
+        String path = file.toString();
+        FileScanner.Scan scan;
+        long lastModified;
+        try {
+          lastModified = Files.getLastModifiedTime(file).toMillis();
+          scan = scanner.scan(file, spec.chunkBytes(), onRead);
+          long sizeNow = Files.size(file);
+          if (sizeNow != scan.bytes()) {
+            throw Failures.of(
+                ErrorType.IO,
+                "input " + name + " changed while it was planned (" + scan.bytes() + " bytes read, "
+                    + sizeNow + " now)");
+          }
+        } catch (IOException e) {
+          throw Failures.of(ErrorType.IO, "cannot read input " + file + ": " + e, e);
         }
-      } catch (IOException e) {
-        throw Failures.of(ErrorType.IO, "cannot read input " + file + ": " + e, e);
+        plan.add(new InputFile(fileIndex, path, name, scan.bytes(), scan.sha256(), lastModified));
+        for (FileScanner.Chunk c : scan.chunks()) {
+          plan.add(
+              new ChunkRef(
+                  plan.chunkCount(), fileIndex, path, name, c.start(), c.end(), c.firstLine(), c.crc32c()));
+        }
+        if (files.size() <= MANY_FILES) {
+          log.info(
+              "planned input {} ({} bytes, {} lines, {} chunks, sha256 {})",
+              file, scan.bytes(), scan.lines(), scan.chunks().size(), scan.sha256());
+        }
       }
-      inputs.add(new InputFile(fileIndex, file.toString(), name, scan.bytes(), scan.sha256(), lastModified));
-      for (FileScanner.Chunk c : scan.chunks()) {
-        chunks.add(
-            new ChunkRef(
-                chunks.size(), fileIndex, file.toString(), name, c.start(), c.end(), c.firstLine(), c.crc32c()));
-      }
-      log.info(
-          "planned input {} ({} bytes, {} lines, {} chunks, sha256 {})",
-          file, scan.bytes(), scan.lines(), scan.chunks().size(), scan.sha256());
+      ref = plan.finish();
+    } catch (IOException e) {
+      throw Failures.of(ErrorType.IO, "cannot write the staged plan in " + layout.dir() + ": " + e, e);
     }
     log.info(
-        "planned job {}: {} input(s), {} chunk(s), staging in {}",
-        spec.id(), inputs.size(), chunks.size(), layout.dir());
-    return new PlanResult(layout.dir().toString(), List.copyOf(inputs), List.copyOf(chunks));
+        "planned job {}: {} input(s), {} chunk(s), staging in {}, plan {}",
+        spec.id(), ref.inputs(), ref.chunks(), layout.dir(), ref.sha256());
+    return PlanResult.staged(layout.dir().toString(), ref);
   }
 
   /** {@code spec} with defaults, or a {@code BAD_SPEC} failure naming the bad field. */

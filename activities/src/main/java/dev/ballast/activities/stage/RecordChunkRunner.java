@@ -187,7 +187,11 @@ public final class RecordChunkRunner {
           segment++;
           log.debug("chunk {} segment {} staged up to offset {}", chunk.index(), seg.index(), pos.offset());
           beat[0] = new ChunkCheckpoint(pos.offset(), pos.line(), segment, counts);
-          ctx.heartbeat(beat[0]);
+          if (!last) {
+            // After the last segment the chunk completes at once: a checkpoint would cost a call to
+            // the server per chunk (the first heartbeat is never throttled) for nothing.
+            ctx.heartbeat(beat[0]);
+          }
           segStart = pos;
           acc = type.newAccumulator(parameters);
           rejects.reset();

@@ -4,6 +4,7 @@ import dev.ballast.activities.files.Fingerprints;
 import dev.ballast.activities.Failures;
 import dev.ballast.activities.files.AtomicFiles;
 import dev.ballast.activities.files.StagingLayout;
+import dev.ballast.activities.plan.StagedPlan;
 import dev.ballast.activities.stage.StagedRecords.ChunkSummary;
 import dev.ballast.activities.stage.StagedRecords.SegmentFile;
 import dev.ballast.activities.stage.StagedRecords.SegmentInfo;
@@ -49,31 +50,39 @@ public final class RecordMerger {
     Path chunksDir = layout.chunksDir();
     try {
       A total = type.newAccumulator(parameters);
-      Counts counts = Counts.ZERO;
-      List<ChunkSummary> summaries = new ArrayList<>(request.chunks().size());
-      for (ChunkRef ref : request.chunks()) {
-        ChunkSummary s = StagedRecords.readSummary(chunksDir, ref.index());
-        if (!StagedRecords.matches(s, ref, type.name(), paramsHash)) {
-          throw corrupt("chunk " + ref.index() + " has no valid staged summary");
-        }
-        for (SegmentInfo seg : s.segments()) {
-          byte[] acc = readStaged(StagedRecords.accFile(chunksDir, ref.index(), seg.index()));
-          if (acc.length != seg.accBytes() || !Fingerprints.sha256(acc).equals(seg.accSha256())) {
-            throw corrupt("staged segment " + seg.index() + " of chunk " + ref.index() + " is corrupt");
-          }
-          SegmentFile file = StagedRecords.parse(acc);
-          A part = type.readAccumulator(
-              new BytesInput(file.accumulator()), parameters);
-          total.mergeFrom(part);
-        }
-        counts = counts.plus(s.counts());
-        summaries.add(s);
-        if (ctx != null) {
-          ctx.heartbeat(ref.index());
+      Counts[] counts = {Counts.ZERO};
+      List<Integer> merged = new ArrayList<>();
+      StagedPlan.Each<ChunkRef> mergeChunk =
+          ref -> {
+            ChunkSummary s = summary(chunksDir, ref, type.name(), paramsHash);
+            for (SegmentInfo seg : s.segments()) {
+              byte[] acc = readStaged(StagedRecords.accFile(chunksDir, ref.index(), seg.index()));
+              if (acc.length != seg.accBytes() || !Fingerprints.sha256(acc).equals(seg.accSha256())) {
+                throw corrupt("staged segment " + seg.index() + " of chunk " + ref.index() + " is corrupt");
+              }
+              SegmentFile file = StagedRecords.parse(acc);
+              A part = type.readAccumulator(new BytesInput(file.accumulator()), parameters);
+              total.mergeFrom(part);
+            }
+            counts[0] = counts[0].plus(s.counts());
+            merged.add(ref.index());
+            if (ctx != null) {
+              ctx.heartbeat(ref.index());
+            }
+          };
+      // A staged plan is read a block at a time; a request of an earlier version carries its chunks.
+      StagedPlan plan =
+          request.plan() == null ? null : StagedPlan.open(layout.dir(), request.plan());
+      if (plan != null) {
+        plan.forEachChunk(mergeChunk);
+      } else {
+        for (ChunkRef ref : request.chunks()) {
+          mergeChunk.accept(ref);
         }
       }
-      if (request.counts() != null && !request.counts().equals(counts)) {
-        throw corrupt("staged results hold " + counts + " but the process stage reported " + request.counts());
+      List<ChunkSummary> summaries = new SummaryList(chunksDir, merged);
+      if (request.counts() != null && !request.counts().equals(counts[0])) {
+        throw corrupt("staged results hold " + counts[0] + " but the process stage reported " + request.counts());
       }
       LostSegments.reapply(ctx, request.jobId(), type, parameters, request.chunks(), summaries);
       Path out = layout.outDir();
@@ -85,15 +94,52 @@ public final class RecordMerger {
       outputs.add(write(out, REJECTS_JSONL, stream -> copyRejects(chunksDir, summaries, stream)));
       log.info(
           "merged {} chunks of {} job {}: {} rows ({} accepted, {} skipped, {} rejected)",
-          summaries.size(), type.name(), request.jobId(), counts.rows(), counts.accepted(),
-          counts.pending(), counts.rejected());
-      return new MergeResult(List.copyOf(outputs), counts);
+          summaries.size(), type.name(), request.jobId(), counts[0].rows(), counts[0].accepted(),
+          counts[0].pending(), counts[0].rejected());
+      return new MergeResult(List.copyOf(outputs), counts[0]);
     } catch (IOException e) {
       throw Failures.of(ErrorType.IO, "merge of job " + request.jobId() + ": " + e, e);
     } catch (UncheckedIOException e) {
       throw Failures.of(ErrorType.IO, "merge of job " + request.jobId() + ": " + e.getCause(), e);
     } catch (ArithmeticException e) {
       throw Failures.overflow(type.name(), e);
+    }
+  }
+
+  private static ChunkSummary summary(Path chunksDir, ChunkRef ref, String type, String paramsHash) {
+    ChunkSummary s = StagedRecords.readSummary(chunksDir, ref.index());
+    if (!StagedRecords.matches(s, ref, type, paramsHash)) {
+      throw corrupt("chunk " + ref.index() + " has no valid staged summary");
+    }
+    return s;
+  }
+
+  /**
+   * The summaries of the merged chunks, read again from their staged files when asked: the merge
+   * holds their indexes, not every summary, in memory. The rejects copied from a summary read here
+   * are checked against the SHA-256 it records, as in the first pass.
+   */
+  private static final class SummaryList extends java.util.AbstractList<ChunkSummary> {
+    private final Path chunksDir;
+    private final List<Integer> indexes;
+
+    SummaryList(Path chunksDir, List<Integer> indexes) {
+      this.chunksDir = chunksDir;
+      this.indexes = indexes;
+    }
+
+    @Override
+    public ChunkSummary get(int i) {
+      ChunkSummary s = StagedRecords.readSummary(chunksDir, indexes.get(i));
+      if (s == null) {
+        throw corrupt("chunk " + indexes.get(i) + " has no valid staged summary");
+      }
+      return s;
+    }
+
+    @Override
+    public int size() {
+      return indexes.size();
     }
   }
 

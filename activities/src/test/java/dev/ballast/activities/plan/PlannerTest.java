@@ -44,6 +44,11 @@ class PlannerTest {
     return Files.writeString(file, body, StandardCharsets.UTF_8);
   }
 
+  /** Plans {@code spec} and reads the staged plan back with its lists. */
+  private PlanResult plan(JobSpec spec) {
+    return StagedPlan.expand(planner.plan(spec));
+  }
+
   private static List<String> names(PlanResult plan) {
     return plan.inputs().stream().map(InputFile::name).toList();
   }
@@ -52,7 +57,7 @@ class PlannerTest {
   void plansFilesIntoChunksAcrossInputs() throws Exception {
     Path a = csv("in/a.csv", "id,amount\n1,10\n2,20\n3,30\n");
     Path b = csv("in/b.csv", "amount\r\n5\r\n6");
-    PlanResult plan = planner.plan(spec(List.of(a.toString(), b.toString()), 1L));
+    PlanResult plan = plan(spec(List.of(a.toString(), b.toString()), 1L));
 
     StagingLayout layout = StagingLayout.forJob(tmp.resolve("out"), "job-1");
     assertEquals(layout.dir().toString(), plan.stagingDir());
@@ -93,7 +98,7 @@ class PlannerTest {
     csv("d/C.csv", "amount\n1\n");
     csv("d/.hidden.csv", "amount\n1\n");
     csv("d/sub/z.csv", "amount\n1\n");
-    PlanResult plan = planner.plan(spec(List.of(tmp.resolve("d").toString()), null));
+    PlanResult plan = plan(spec(List.of(tmp.resolve("d").toString()), null));
     assertEquals(List.of("C.csv", "a.csv", "b.csv"), names(plan));
     assertEquals(List.of(0, 1, 2), plan.inputs().stream().map(InputFile::index).toList());
   }
@@ -107,7 +112,7 @@ class PlannerTest {
     csv("g/x.csv", "amount\n1\n");
     csv("g/y.csv", "amount\n1\n");
     PlanResult plan =
-        planner.plan(
+        plan(
             spec(
                 List.of(
                     tmp.resolve("g/day-0?.csv").toString(),
@@ -122,7 +127,7 @@ class PlannerTest {
     Path b = csv("d/b.csv", "amount\n1\n");
     csv("d/a.csv", "amount\n1\n");
     PlanResult plan =
-        planner.plan(
+        plan(
             spec(
                 List.of(
                     b.toString(),
@@ -138,56 +143,56 @@ class PlannerTest {
   void filesInTheOutputsBallastDirAreNeverInputs() throws Exception {
     csv("out/data.csv", "amount\n1\n");
     csv("out/.ballast/staging/old/out/settlement.csv", "amount\n1\n");
-    PlanResult plan = planner.plan(spec(List.of(tmp.resolve("out/*.csv").toString()), null));
+    PlanResult plan = plan(spec(List.of(tmp.resolve("out/*.csv").toString()), null));
     assertEquals(List.of("data.csv"), names(plan));
     assertFailure(
         ErrorType.INPUT_NOT_FOUND,
         ".ballast",
-        () -> planner.plan(spec(List.of(tmp.resolve("out/.ballast/staging/old/out/settlement.csv").toString()), null)));
+        () -> plan(spec(List.of(tmp.resolve("out/.ballast/staging/old/out/settlement.csv").toString()), null)));
     assertFailure(
         ErrorType.INPUT_NOT_FOUND,
         "matches no file",
-        () -> planner.plan(spec(List.of(tmp.resolve("out/.ballast/staging/old/out/*.csv").toString()), null)));
+        () -> plan(spec(List.of(tmp.resolve("out/.ballast/staging/old/out/*.csv").toString()), null)));
   }
 
   @Test
   void specProblemsAreBadSpec() throws Exception {
     String in = csv("a.csv", "amount\n1\n").toString();
     String out = tmp.resolve("out").toString();
-    assertFailure(ErrorType.BAD_SPEC, "'id'", () -> planner.plan(new JobSpec(null, "fake", List.of(in), out, null, null, null, null, null, null, null)));
-    assertFailure(ErrorType.BAD_SPEC, "'type'", () -> planner.plan(new JobSpec("j", " ", List.of(in), out, null, null, null, null, null, null, null)));
-    assertFailure(ErrorType.BAD_SPEC, "'inputs'", () -> planner.plan(new JobSpec("j", "fake", List.of(), out, null, null, null, null, null, null, null)));
-    assertFailure(ErrorType.BAD_SPEC, "'output'", () -> planner.plan(new JobSpec("j", "fake", List.of(in), null, null, null, null, null, null, null, null)));
-    assertFailure(ErrorType.BAD_SPEC, "'chunkBytes'", () -> planner.plan(new JobSpec("j", "fake", List.of(in), out, null, 0L, null, null, null, null, null)));
-    assertFailure(ErrorType.BAD_SPEC, "'maxInFlight'", () -> planner.plan(new JobSpec("j", "fake", List.of(in), out, null, null, 0, null, null, null, null)));
-    assertFailure(ErrorType.BAD_SPEC, "'keepBackups'", () -> planner.plan(new JobSpec("j", "fake", List.of(in), out, null, null, null, null, null, -1, null)));
-    assertFailure(ErrorType.BAD_SPEC, "known: fake", () -> planner.plan(new JobSpec("j", "nope", List.of(in), out, null, null, null, null, null, null, null)));
-    assertFailure(ErrorType.BAD_SPEC, "parameter 'mode'", () -> planner.plan(new JobSpec("j", "fake", List.of(in), out, Map.of("mode", "bad"), null, null, null, null, null, null)));
+    assertFailure(ErrorType.BAD_SPEC, "'id'", () -> plan(new JobSpec(null, "fake", List.of(in), out, null, null, null, null, null, null, null)));
+    assertFailure(ErrorType.BAD_SPEC, "'type'", () -> plan(new JobSpec("j", " ", List.of(in), out, null, null, null, null, null, null, null)));
+    assertFailure(ErrorType.BAD_SPEC, "'inputs'", () -> plan(new JobSpec("j", "fake", List.of(), out, null, null, null, null, null, null, null)));
+    assertFailure(ErrorType.BAD_SPEC, "'output'", () -> plan(new JobSpec("j", "fake", List.of(in), null, null, null, null, null, null, null, null)));
+    assertFailure(ErrorType.BAD_SPEC, "'chunkBytes'", () -> plan(new JobSpec("j", "fake", List.of(in), out, null, 0L, null, null, null, null, null)));
+    assertFailure(ErrorType.BAD_SPEC, "'maxInFlight'", () -> plan(new JobSpec("j", "fake", List.of(in), out, null, null, 0, null, null, null, null)));
+    assertFailure(ErrorType.BAD_SPEC, "'keepBackups'", () -> plan(new JobSpec("j", "fake", List.of(in), out, null, null, null, null, null, -1, null)));
+    assertFailure(ErrorType.BAD_SPEC, "known: fake", () -> plan(new JobSpec("j", "nope", List.of(in), out, null, null, null, null, null, null, null)));
+    assertFailure(ErrorType.BAD_SPEC, "parameter 'mode'", () -> plan(new JobSpec("j", "fake", List.of(in), out, Map.of("mode", "bad"), null, null, null, null, null, null)));
     assertFalse(Files.exists(tmp.resolve("out")), "nothing is created for a bad spec");
   }
 
   @Test
   void inputProblems() throws Exception {
     Files.createDirectories(tmp.resolve("empty"));
-    assertFailure(ErrorType.INPUT_NOT_FOUND, "does not exist", () -> planner.plan(spec(List.of(tmp.resolve("missing.csv").toString()), null)));
-    assertFailure(ErrorType.INPUT_NOT_FOUND, "matches no file", () -> planner.plan(spec(List.of(tmp.resolve("empty/*.csv").toString()), null)));
-    assertFailure(ErrorType.INPUT_NOT_FOUND, "does not exist", () -> planner.plan(spec(List.of(tmp.resolve("nodir/*.csv").toString()), null)));
-    assertFailure(ErrorType.INPUT_NOT_FOUND, "file-name part", () -> planner.plan(spec(List.of(tmp.resolve("*/a.csv").toString()), null)));
-    assertFailure(ErrorType.INPUT_NOT_FOUND, "no regular file", () -> planner.plan(spec(List.of(tmp.resolve("empty").toString()), null)));
+    assertFailure(ErrorType.INPUT_NOT_FOUND, "does not exist", () -> plan(spec(List.of(tmp.resolve("missing.csv").toString()), null)));
+    assertFailure(ErrorType.INPUT_NOT_FOUND, "matches no file", () -> plan(spec(List.of(tmp.resolve("empty/*.csv").toString()), null)));
+    assertFailure(ErrorType.INPUT_NOT_FOUND, "does not exist", () -> plan(spec(List.of(tmp.resolve("nodir/*.csv").toString()), null)));
+    assertFailure(ErrorType.INPUT_NOT_FOUND, "file-name part", () -> plan(spec(List.of(tmp.resolve("*/a.csv").toString()), null)));
+    assertFailure(ErrorType.INPUT_NOT_FOUND, "no regular file", () -> plan(spec(List.of(tmp.resolve("empty").toString()), null)));
     Path noAmount = csv("bad.csv", "id,value\n1,2\n");
-    assertFailure(ErrorType.BAD_HEADER, "bad.csv has no 'amount'", () -> planner.plan(spec(List.of(noAmount.toString()), null)));
+    assertFailure(ErrorType.BAD_HEADER, "bad.csv has no 'amount'", () -> plan(spec(List.of(noAmount.toString()), null)));
     Path empty = csv("zero.csv", "");
-    assertFailure(ErrorType.BAD_HEADER, "input zero.csv is empty: expected a header line", () -> planner.plan(spec(List.of(empty.toString()), null)));
+    assertFailure(ErrorType.BAD_HEADER, "input zero.csv is empty: expected a header line", () -> plan(spec(List.of(empty.toString()), null)));
     Path good = csv("good.csv", "amount\n1\n");
     Files.writeString(tmp.resolve("out"), "a file, not a directory");
-    assertFailure(ErrorType.OUTPUT_CONFLICT, "not a directory", () -> planner.plan(spec(List.of(good.toString()), null)));
+    assertFailure(ErrorType.OUTPUT_CONFLICT, "not a directory", () -> plan(spec(List.of(good.toString()), null)));
   }
 
   @Test
   void headerWithBomAndCrlfIsCheckedWithoutThem() throws Exception {
     Path file = tmp.resolve("bom.csv");
     Files.write(file, "\uFEFFid,amount\r\n1,2\r\n".getBytes(StandardCharsets.UTF_8));
-    PlanResult plan = planner.plan(spec(List.of(file.toString()), null));
+    PlanResult plan = plan(spec(List.of(file.toString()), null));
     assertEquals(1, plan.chunks().size());
     assertEquals(3 + "id,amount\r\n".length(), plan.chunks().get(0).start());
   }

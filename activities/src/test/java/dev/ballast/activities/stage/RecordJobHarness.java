@@ -1,5 +1,6 @@
 package dev.ballast.activities.stage;
 
+import dev.ballast.activities.plan.StagedPlan;
 import dev.ballast.activities.ChunkActivitiesImpl;
 import dev.ballast.activities.CommitActivitiesImpl;
 import dev.ballast.activities.MergeActivitiesImpl;
@@ -70,8 +71,9 @@ public final class RecordJobHarness implements AutoCloseable {
         chunkBytes, 2, null, null, 3, null);
   }
 
+  /** Plans {@code spec}: the staged plan's reference, with its lists read back for the tests. */
   public PlanResult plan(JobSpec spec) {
-    return plan.plan(spec);
+    return StagedPlan.expand(plan.plan(spec));
   }
 
   /** Processes one chunk; {@code resumeFrom} (may be null) is the heartbeat of a failed attempt. */
@@ -97,11 +99,14 @@ public final class RecordJobHarness implements AutoCloseable {
   /** Merges and commits after every chunk was processed. */
   public Run finish(JobSpec spec, PlanResult p, List<ChunkResult> results) {
     Counts counts = results.stream().map(ChunkResult::counts).reduce(Counts.ZERO, Counts::plus);
+    // As the job workflow does: a staged plan travels as its reference only.
+    boolean staged = p.staged() != null;
     MergeResult m = merge.merge(
-        new MergeRequest(spec.id(), spec.type(), p.stagingDir(), spec.parameters(), p.chunks(), counts));
+        new MergeRequest(spec.id(), spec.type(), p.stagingDir(), spec.parameters(),
+            staged ? null : p.chunks(), counts, p.staged()));
     CommitResult c = commit.commit(
         new CommitRequest(spec.id(), spec.output(), p.stagingDir(), Instant.parse("2026-11-27T00:00:00Z"),
-            p.inputs(), m.counts(), m.outputs(), 3));
+            staged ? null : p.inputs(), m.counts(), m.outputs(), 3, p.staged()));
     return new Run(p, results, m, c);
   }
 

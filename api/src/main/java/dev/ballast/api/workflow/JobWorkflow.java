@@ -24,7 +24,10 @@ public interface JobWorkflow {
   @QueryMethod
   JobProgress progress();
 
-  /** Stops dispatching new chunks; chunks in flight finish. */
+  /**
+   * Stops dispatching new chunks; chunks in flight finish. The job owns the pause state: it
+   * forwards it to its process stage and corrects a stage whose reports show another.
+   */
   @SignalMethod
   void pause();
 
@@ -32,7 +35,11 @@ public interface JobWorkflow {
   @SignalMethod
   void resume();
 
-  /** Sent by the process stage as chunks finish. */
+  /**
+   * Sent by the job's own process stage as chunks finish, without waiting for delivery. Reports
+   * that do not carry the process stage's first run id, or that are older than the last one taken,
+   * change nothing: nobody else can fake progress this way.
+   */
   @SignalMethod
   void reportProgress(ProcessProgress progress);
 

@@ -20,9 +20,14 @@ public interface ProcessWorkflow {
   @QueryMethod
   ProcessProgress progress();
 
+  /**
+   * The job workflow's channel to forward its pause state; the job owns it, and resumes a stage
+   * paused by anyone else at the stage's next progress report.
+   */
   @SignalMethod
   void pause();
 
+  /** See {@link #pause()}. */
   @SignalMethod
   void resume();
 }

@@ -28,8 +28,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Replays every recorded history (test resources {@code histories/<stage>/<scenario>.json})
- * against the current workflow code: a change that would break running jobs fails the build.
+ * Replays every recorded history (test resources {@code histories/<stage>/<scenario>.json}, and
+ * those recorded by earlier versions in {@code histories/v0/<stage>/}) against the current workflow
+ * code: a change that would break running jobs fails the build. The {@code v0} histories come from
+ * the version whose plans carried every chunk and input file in their payloads.
  * Regenerate the histories, after a deliberate and versioned change, with {@code mvn -pl workflows
  * test -Dtest=JobWorkflowImplTest -Dballast.recordHistories=true}.
  */
@@ -60,10 +62,20 @@ class WorkflowReplayTest {
   }
 
   private static void assertReplays(String folder) throws Exception {
+    assertReplaysIn(folder);
+    if (!folder.equals("pipeline")) {
+      assertReplaysIn("v0/" + folder);
+    }
+  }
+
+  private static void assertReplaysIn(String folder) throws Exception {
     List<WorkflowExecutionHistory> histories = recorded(folder);
     assertFalse(histories.isEmpty(), "histories recorded for " + folder);
     ReplayResults results = WorkflowReplayer.replayWorkflowExecutions(histories, false, CURRENT);
-    assertFalse(results.hadAnyError(), () -> folder + ": " + results.allErrors());
+    assertFalse(
+        results.hadAnyError(),
+        () -> folder + ": " + results.allErrors().stream()
+            .map(e -> e.workflowId + ": " + e.exception).toList());
   }
 
   @Test
@@ -89,11 +101,13 @@ class WorkflowReplayTest {
   @Test
   void processHistoriesReplayIncludingContinuedRuns() throws Exception {
     assertReplays("process");
-    assertTrue(
-        recorded("process").stream()
+    for (String folder : List.of("process", "v0/process")) {
+      assertTrue(
+          recorded(folder).stream()
             .anyMatch(h -> !h.getEvents().get(0).getWorkflowExecutionStartedEventAttributes()
-                .getContinuedExecutionRunId().isEmpty()),
-        "a recorded process history continued as new");
+                  .getContinuedExecutionRunId().isEmpty()),
+          "a recorded process history continued as new in " + folder);
+    }
   }
 
   @Test
@@ -108,7 +122,7 @@ class WorkflowReplayTest {
 
   @Test
   void aChangedStageOrderIsCaughtAsNonDeterministic() throws Exception {
-    WorkflowExecutionHistory history = recorded("job").get(0);
+    WorkflowExecutionHistory history = recorded("v0/job").get(0);
     Exception e =
         assertThrows(
             Exception.class,
