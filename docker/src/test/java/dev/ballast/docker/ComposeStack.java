@@ -87,11 +87,25 @@ final class ComposeStack implements AutoCloseable {
     return Docker.ok(compose(timeout, args), "docker compose " + String.join(" ", args));
   }
 
-  /** The ballast CLI in a one-off starter container ({@code run --rm --no-deps starter ARGS}). */
+  /**
+   * The ballast CLI in a one-off starter container ({@code run --rm --no-deps starter ARGS}). When
+   * the CLI could not reach Temporal within its 5 s connection check (exit code 4, seen on a
+   * heavily loaded machine, e.g. right after the Temporal container restarted), it runs again, up to
+   * three times in all.
+   */
   Docker.Result cli(Duration timeout, String... args) {
     List<String> command = new ArrayList<>(List.of("run", "--rm", "--no-deps", "starter"));
     command.addAll(List.of(args));
-    return compose(timeout, command.toArray(String[]::new));
+    Docker.Result result = null;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      result = compose(timeout, command.toArray(String[]::new));
+      if (result.exit() != 4 || !result.err().contains("cannot reach Temporal")) {
+        break;
+      }
+      System.out.println("ballast " + String.join(" ", args) + ": " + result.err().strip().lines().reduce((a, b) -> b).orElse("")
+          + " (attempt " + attempt + ")");
+    }
+    return result;
   }
 
   /** The container of a service (running or not). */
