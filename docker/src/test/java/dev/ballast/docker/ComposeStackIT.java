@@ -40,6 +40,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -84,7 +85,12 @@ class ComposeStackIT {
 
   @BeforeAll
   static void startStack() {
-    Docker.requireDaemon();
+    if (Docker.problem() != null) {
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        Docker.requireDaemon(); // fails
+      }
+      return; // every test skips, loudly (requireDaemon below)
+    }
     Path dir = Path.of("").toAbsolutePath();
     repo = Files.isDirectory(dir.resolve("docker")) ? dir : dir.getParent();
     ComposeStack.removeLeftovers();
@@ -98,6 +104,11 @@ class ComposeStackIT {
     }
     System.out.printf("stack up and healthy in %d s%n", (System.nanoTime() - start) / 1_000_000_000L);
     stubs = TemporalConnections.connect(stack.temporalAddress());
+  }
+
+  @BeforeEach
+  void requireDaemon() {
+    Docker.requireDaemon();
   }
 
   @AfterAll

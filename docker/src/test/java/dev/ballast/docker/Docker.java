@@ -36,27 +36,37 @@ final class Docker {
     }
   }
 
+  private static String problem;
+  private static boolean checked;
+
+  /** Why the container tests cannot run here (no daemon, no Compose v2), or null when they can. */
+  static synchronized String problem() {
+    if (!checked) {
+      checked = true;
+      try {
+        Result info = run(Duration.ofSeconds(30), null, Map.of(), List.of("docker", "info", "--format", "{{.ServerVersion}}"));
+        if (!info.ok() || info.out().isBlank()) {
+          problem = "no Docker daemon answers `docker info`: " + info.both().lines().findFirst().orElse("");
+        } else {
+          Result compose = run(SHORT, null, Map.of(), List.of("docker", "compose", "version", "--short"));
+          problem = compose.ok() ? null : "`docker compose` (Compose v2) does not run: " + compose.both();
+        }
+      } catch (RuntimeException e) {
+        problem = "docker is not installed (" + e.getMessage() + ")";
+      }
+    }
+    return problem;
+  }
+
   /**
-   * Aborts (skips) the calling test, loudly, when no Docker daemon answers, and fails it instead
-   * under {@code CI=true}: CI must run the container tests ({@code scripts/start-docker.sh}).
+   * Aborts (skips) the calling test, loudly, when the container tests cannot run here, and fails it
+   * instead under {@code CI=true}: CI must run them ({@code scripts/start-docker.sh}).
    */
   static void requireDaemon() {
-    String problem;
-    try {
-      Result info = run(Duration.ofSeconds(30), null, Map.of(), List.of("docker", "info", "--format", "{{.ServerVersion}}"));
-      if (info.ok() && !info.out().isBlank()) {
-        Result compose = run(SHORT, null, Map.of(), List.of("docker", "compose", "version", "--short"));
-        if (compose.ok()) {
-          return;
-        }
-        problem = "`docker compose` (Compose v2) does not run: " + compose.both();
-      } else {
-        problem = "no Docker daemon answers `docker info`: " + info.both().lines().findFirst().orElse("");
-      }
-    } catch (RuntimeException e) {
-      problem = "docker is not installed (" + e.getMessage() + ")";
+    if (problem() == null) {
+      return;
     }
-    String message = "Container tests NOT RUN: " + problem + " (scripts/start-docker.sh installs and starts it)";
+    String message = "Container tests NOT RUN: " + problem() + " (scripts/start-docker.sh installs and starts it)";
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
       fail(message + "; CI must run them");
     }
