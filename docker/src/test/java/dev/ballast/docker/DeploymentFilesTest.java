@@ -145,6 +145,50 @@ class DeploymentFilesTest {
     assertTrue(lastArgument(body.get("starter"), "ENTRYPOINT").contains("ballast.jar"));
   }
 
+  @Test
+  void dockerfileBuildsWithTheClassicBuilderAndWithoutARegistry() throws IOException {
+    String text = Files.readString(docker.resolve("Dockerfile"));
+    // A syntax directive makes the builder pull a frontend image; RUN --mount needs BuildKit.
+    assertFalse(text.lines().anyMatch(l -> l.strip().toLowerCase().startsWith("# syntax")), "no syntax directive");
+    List<String> lines = dockerfileInstructions();
+    assertFalse(lines.stream().anyMatch(l -> l.contains("--mount")), "no RUN --mount (the classic builder has none)");
+    for (String base : List.of("MAVEN_IMAGE", "JRE_IMAGE")) {
+      assertTrue(lines.contains("FROM ${" + base + "} AS " + (base.equals("MAVEN_IMAGE") ? "build" : "runtime")),
+          "the base images are build arguments: " + base);
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("ARG PREBUILT_JARS")), "jars built beforehand can be taken");
+    // Maven loads every module's pom, so the dependency layer copies them all.
+    Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(repo.resolve("pom.xml")));
+    while (module.find()) {
+      assertTrue(lines.contains("COPY " + module.group(1) + "/pom.xml " + module.group(1) + "/"),
+          "the build stage copies " + module.group(1) + "/pom.xml");
+    }
+  }
+
+  @Test
+  void theLocalOverrideRunsEveryServiceOnTheHostNetworkWithLocalImagesAndPortsOfItsOwn() throws IOException {
+    Map<String, Object> local = map(new Yaml().load(Files.readString(docker.resolve("compose.local.yaml"))));
+    String script = Files.readString(docker.resolve("build-images.sh"));
+    Set<String> ports = new TreeSet<>();
+    for (Map.Entry<String, Object> entry : map(compose.get("services")).entrySet()) {
+      Map<String, Object> override = map(map(local.get("services")).get(entry.getKey()));
+      if (override.containsKey("profiles")) {
+        continue; // not started by the local stack
+      }
+      assertEquals("host", override.get("network_mode"), entry.getKey() + " runs on the host network");
+      String image = (String) override.get("image");
+      assertTrue(image != null && image.endsWith(":local") && script.contains(image.substring(0, image.indexOf(':'))),
+          entry.getKey() + " uses an image build-images.sh builds: " + image);
+      if (entry.getKey().startsWith("worker-")) {
+        Map<String, Object> env = map(override.get("environment"));
+        assertEquals(entry.getKey(), env.get("BALLAST_IDENTITY"), "an identity of its own (the kill test finds workers by it)");
+        assertTrue(ports.add(String.valueOf(env.get(METRICS_PORT_ENV))), entry.getKey() + " has a metrics port of its own");
+        assertTrue(String.join(" ", stringList(path(override, "healthcheck", "test"))).contains(METRICS_PORT_ENV + "}" + READY_PATH));
+      }
+    }
+    assertEquals(3, ports.size());
+  }
+
   // ---- Images --------------------------------------------------------------------------------
 
   @Test
@@ -351,7 +395,8 @@ class DeploymentFilesTest {
     String readme = Files.readString(docker.resolve("README.md"));
     for (String command :
         List.of("docker compose -f docker/compose.yaml up", "docker compose -f docker/compose.yaml kill worker-",
-            "docker compose -f docker/compose.yaml run --rm starter start", "kubectl apply")) {
+            "docker compose -f docker/compose.yaml run --rm starter start", "kubectl apply",
+            "docker/build-images.sh", "docker compose -f docker/compose.yaml -f docker/compose.local.yaml up")) {
       assertTrue(readme.contains(command), "README shows: " + command);
     }
   }
