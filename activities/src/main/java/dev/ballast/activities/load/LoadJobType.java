@@ -222,12 +222,7 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
     String table = (String) p.get("table");
     Layout layout = layout(context);
     Connections.Target target = connections.target(p);
-    Connection connection;
-    try {
-      connection = connections.pool(target).getConnection();
-    } catch (SQLException e) {
-      throw LoadErrors.failure(table, e);
-    }
+    Connection connection = connect(target, table);
     String host = Connections.host(connection);
     try (Connection c = connection) {
       c.setAutoCommit(false);
@@ -278,6 +273,15 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
     return failure;
   }
 
+
+  /** A connection from the target's pool; a failure to get one is classified like any other. */
+  private Connection connect(Connections.Target target, String table) {
+    try {
+      return connections.pool(target).getConnection();
+    } catch (SQLException e) {
+      throw LoadErrors.failure(table, e);
+    }
+  }
   /**
    * The segments of {@code done} whose load marker the database lacks. A chunk's checkpoint counts
    * a segment done once its transaction committed, but a standby promoted after the primary was
@@ -289,12 +293,7 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
     String table = (String) parameters.get("table");
     Connections.Target target = connections.target(parameters);
     Set<MarkerKey> present = new HashSet<>();
-    Connection connection;
-    try {
-      connection = connections.pool(target).getConnection();
-    } catch (SQLException e) {
-      throw LoadErrors.failure(table, e);
-    }
+    Connection connection = connect(target, table);
     String host = Connections.host(connection);
     try (Connection c = connection) {
       c.setAutoCommit(false);

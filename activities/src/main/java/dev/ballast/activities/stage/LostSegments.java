@@ -82,7 +82,7 @@ final class LostSegments {
    */
   static <I, A extends Accumulator<A>> int reapply(
       ActivityExecutionContext ctx, String jobId, RecordJobType<I, A> type, Map<String, Object> parameters,
-      List<ChunkRef> chunks, List<ChunkSummary> summaries) throws IOException {
+      Chunks chunks, List<ChunkSummary> summaries) throws IOException {
     List<Segment> done = new ArrayList<>();
     Map<Integer, ChunkSummary> byIndex = new HashMap<>();
     for (ChunkSummary s : summaries) {
@@ -97,13 +97,18 @@ final class LostSegments {
         jobId, lost.size(), done.size());
     Map<Integer, List<Segment>> byChunk = new TreeMap<>();
     lost.forEach(s -> byChunk.computeIfAbsent(s.chunkIndex(), k -> new ArrayList<>()).add(s));
-    for (ChunkRef ref : chunks) {
+    chunks.forEach(ref -> {
       List<Segment> redo = byChunk.get(ref.index());
       if (redo != null) {
         reapplyChunk(ctx, jobId, type, parameters, ref, byIndex.get(ref.index()), redo);
       }
-    }
+    });
     return lost.size();
+  }
+
+  /** The job's chunks, walked in order (from the staged plan, or a request's list). */
+  interface Chunks {
+    void forEach(dev.ballast.activities.plan.StagedPlan.Each<ChunkRef> each) throws IOException;
   }
 
   private static <I, A extends Accumulator<A>> void reapplyChunk(

@@ -73,18 +73,21 @@ public final class RecordMerger {
       // A staged plan is read a block at a time; a request of an earlier version carries its chunks.
       StagedPlan plan =
           request.plan() == null ? null : StagedPlan.open(layout.dir(), request.plan());
-      if (plan != null) {
-        plan.forEachChunk(mergeChunk);
-      } else {
-        for (ChunkRef ref : request.chunks()) {
-          mergeChunk.accept(ref);
+      LostSegments.Chunks chunks = each -> {
+        if (plan != null) {
+          plan.forEachChunk(each);
+        } else {
+          for (ChunkRef ref : request.chunks()) {
+            each.accept(ref);
+          }
         }
-      }
+      };
+      chunks.forEach(mergeChunk);
       List<ChunkSummary> summaries = new SummaryList(chunksDir, merged);
       if (request.counts() != null && !request.counts().equals(counts[0])) {
         throw corrupt("staged results hold " + counts[0] + " but the process stage reported " + request.counts());
       }
-      LostSegments.reapply(ctx, request.jobId(), type, parameters, request.chunks(), summaries);
+      LostSegments.reapply(ctx, request.jobId(), type, parameters, chunks, summaries);
       Path out = layout.outDir();
       List<OutputFile> outputs = new ArrayList<>();
       for (String name : type.outputNames()) {
