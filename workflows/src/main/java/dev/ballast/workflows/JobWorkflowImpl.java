@@ -10,6 +10,7 @@ import dev.ballast.api.model.CommitRequest;
 import dev.ballast.api.model.CommitResult;
 import dev.ballast.api.model.CommitStageInput;
 import dev.ballast.api.model.Counts;
+import dev.ballast.api.model.DateTemplates;
 import dev.ballast.api.model.DiscardRequest;
 import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
@@ -31,6 +32,7 @@ import dev.ballast.api.workflow.ProcessWorkflow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.SearchAttributeKey;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -42,6 +44,9 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +84,12 @@ public class JobWorkflowImpl implements JobWorkflow {
    * own process stage, in order; the job corrects a stage whose pause state differs from its own.
    */
   static final String OWNED_PROGRESS_CHANGE = "owned-progress";
+  /**
+   * Version marker of date placeholders: a job a schedule started renders {@code {date}} and
+   * {@code {date-N}} in its spec from its own nominal time ({@link DateTemplates}). Only a spec
+   * that holds a placeholder reaches the marker, so histories of other jobs replay unchanged.
+   */
+  static final String SCHEDULE_DATES_CHANGE = "schedule-dates";
 
   /**
    * Alerts are best effort: a few quick attempts, each bounded, so that a dead webhook delays the
@@ -98,7 +109,7 @@ public class JobWorkflowImpl implements JobWorkflow {
           .setSummary("job alert")
           .build();
 
-  private final JobSpec spec;
+  private JobSpec spec;
   private String jobId;
   private String stage = Stage.PLAN.name();
   private boolean paused;
@@ -152,7 +163,47 @@ public class JobWorkflowImpl implements JobWorkflow {
     }
   }
 
+  /**
+   * For a job a schedule started (memo {@value DateTemplates#MEMO_SCHEDULE}): the spec with this
+   * run's id and its date placeholders rendered for this run's nominal time: the {@value
+   * DateTemplates#SCHEDULED_START_TIME} search attribute the schedule set when it started the run
+   * (a trigger's is the trigger time, a backfill's the backfilled time), read in the zone the
+   * schedule recorded in the memo. Both come with the start event, so every replay, retry and
+   * backfill of the run reads the same inputs.
+   */
+  private JobSpec renderDates(JobSpec s) {
+    String schedule = Workflow.getMemo(DateTemplates.MEMO_SCHEDULE, String.class, String.class);
+    if (schedule == null && !DateTemplates.uses(s)
+        || Workflow.getVersion(SCHEDULE_DATES_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return s;
+    }
+    // Every run of a schedule has a workflow id of its own (the schedule's id and the nominal
+    // time): the staging area follows the job id, so the spec's id is the run's.
+    s = s.withId(jobId);
+    if (!DateTemplates.uses(s)) {
+      return s;
+    }
+    OffsetDateTime nominal = null;
+    try {
+      nominal =
+          Workflow.getTypedSearchAttributes()
+              .get(SearchAttributeKey.forOffsetDateTime(DateTemplates.SCHEDULED_START_TIME));
+    } catch (RuntimeException e) {
+      log.warn("job {}: cannot read {}: {}", jobId, DateTemplates.SCHEDULED_START_TIME, e.toString());
+    }
+    if (nominal == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "job " + jobId + " uses {date} in its spec but was not started by a schedule (no nominal time)",
+          ErrorType.BAD_SPEC.name());
+    }
+    String zone = Workflow.getMemo(DateTemplates.MEMO_TIMEZONE, String.class, String.class);
+    LocalDate date = nominal.atZoneSameInstant(ZoneId.of(zone == null ? "UTC" : zone)).toLocalDate();
+    log.info("job {}: nominal date {}", jobId, date);
+    return DateTemplates.render(s, date);
+  }
+
   private JobResult runStages() {
+    spec = renderDates(spec);
     ownedProgress = Workflow.getVersion(OWNED_PROGRESS_CHANGE, Workflow.DEFAULT_VERSION, 1);
     enter(Stage.PLAN, "planning: fingerprinting and splitting the inputs");
     plan = stage(PlanWorkflow.class, Stage.PLAN).plan(spec);
