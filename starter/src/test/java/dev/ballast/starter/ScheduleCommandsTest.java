@@ -10,11 +10,13 @@ import dev.ballast.activities.settlement.SampleGenerator;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.testkit.TestTemporal;
 import dev.ballast.worker.WorkerModule;
+import dev.ballast.workflows.JobWorkflowImpl;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testing.WorkflowReplayer;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,6 +134,8 @@ class ScheduleCommandsTest {
             ReferenceSettlement.compute(List.of(dir.resolve("in/" + nominal.minusDays(1) + ".csv")), DEFAULT_RATES);
         assertEquals(expected.settlementCsv(), Files.readString(out.resolve("settlement.csv")), id);
         assertEquals(expected.rows(), result.counts().rows(), id);
+        // The run's history replays: the rendering of its dates is deterministic.
+        WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(id), JobWorkflowImpl.class);
       }
 
       // Once visibility lists the three backfilled runs as completed, a second backfill leaves them out.
