@@ -137,6 +137,9 @@ class ScheduleCommandsTest {
         // The run's history replays: the rendering of its dates is deterministic.
         WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(id), JobWorkflowImpl.class);
       }
+      Cli.Result status = service.run("status", expectedIds.get(0));
+      assertEquals(0, status.code(), status.out() + status.err());
+      assertTrue(status.out().contains("COMPLETED"), status.out());
 
       // Once visibility lists the three backfilled runs as completed, a second backfill leaves them out.
       waitUntil(
@@ -224,6 +227,13 @@ class ScheduleCommandsTest {
         assertEquals(1, r.err().lines().count(), what + ": " + r.err());
         assertTrue(r.err().contains("temporal server start-dev"), what + ": " + r.err());
       }
+      // Outside a schedule there is no nominal date: start refuses placeholders before starting anything.
+      Cli.Result start = embedded.run("start", "--type", "settlement", "--input", "in/{date}.csv", "--output", "out");
+      assertEquals(2, start.code(), start.out() + start.err());
+      assertTrue(start.err().contains("ballast schedule create"), start.err());
+      Cli.Result help = embedded.run("schedule", "create", "--help");
+      assertEquals(0, help.code(), help.out() + help.err());
+      assertTrue(help.out().contains("{date-N}") || help.out().contains("{date-1}"), help.out());
     }
   }
 
