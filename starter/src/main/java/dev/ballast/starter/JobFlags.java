@@ -96,6 +96,16 @@ public class JobFlags {
   @Option(names = "--alert-on-success", description = "Tell the alert webhooks when the job completes too.")
   boolean alertOnSuccess;
 
+  @Option(
+      names = "--deadline",
+      paramLabel = "WHEN",
+      description =
+          "Alert DEADLINE_MISSED (once; the job goes on) if the job has not completed by then: a"
+              + " duration from the run's nominal time (a scheduled run) or its start (4h, 30m), or a"
+              + " clock time in the schedule's zone (06:00; UTC outside a schedule). Replaces the"
+              + " spec's deadline.")
+  String deadline;
+
   /** Environment variable with default alert webhooks (comma-separated), used when the spec has none. */
   public static final String ENV_ALERT_WEBHOOKS = "BALLAST_ALERT_WEBHOOKS";
 
@@ -163,6 +173,9 @@ public class JobFlags {
     SpecLoader.Overrides flags =
         new SpecLoader.Overrides(id, type, inputs, output, chunkBytes, maxInFlight);
     JobSpec spec = Jobs.withId(SpecLoader.build(specFile == null ? null : cwd.resolve(specFile), flags, cwd));
+    if (deadline != null) {
+      spec = SpecLoader.check(spec.withDeadline(deadline));
+    }
     // Unknown job type or parameters: a usage error before anything is started. The job type's
     // declared stage policies go into the spec here, so that the workflows only read the spec.
     return SpecValidator.discovered().resolve(spec);

@@ -17,7 +17,12 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testing.WorkflowReplayer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,6 +181,60 @@ class ScheduleCommandsTest {
   }
 
   @Test
+  void aPassedDeadlineAlertsOnceWhileTheJobCompletesAndAJobInTimeDoesNot() throws Exception {
+    Path input = service.dir.resolve("late/in.csv");
+    Files.createDirectories(input.getParent());
+    SampleGenerator.write(input, 300, 3);
+    List<String> alerts = java.util.Collections.synchronizedList(new ArrayList<>());
+    HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext(
+        "/hook",
+        exchange -> {
+          alerts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    hook.start();
+    WorkerService worker = null;
+    try {
+      Cli.Result create =
+          service.run(
+              "schedule", "create", "late", "--cron", "0 2 * * *", "--deadline", "4h",
+              "--alert-webhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook",
+              "--type", "settlement", "--input", "late/in.csv", "--output", "late/out/{date}");
+      assertEquals(0, create.code(), create.out() + create.err());
+      worker = worker();
+      // A run for a date ten days ago: its deadline (02:00 + 4h that day) has long passed.
+      LocalDate past = LocalDate.now(ZoneOffset.UTC).minusDays(10);
+      Cli.Result backfill =
+          service.run("schedule", "backfill", "late", "--from", past.toString(), "--to", past.toString());
+      assertEquals(0, backfill.code(), backfill.out() + backfill.err());
+      String lateId = "late-" + past + "T02:00:00Z";
+      assertEquals(List.of(lateId), waitForRecent("late", 1));
+      client.newUntypedWorkflowStub(lateId).getResult(120, TimeUnit.SECONDS, JobResult.class);
+      // A run triggered now (once the other ended: the overlap policy is skip) has four hours.
+      assertEquals(0, service.run("schedule", "trigger", "late").code());
+      List<String> runs = waitForRecent("late", 2);
+      for (String id : runs) {
+        client.newUntypedWorkflowStub(id).getResult(120, TimeUnit.SECONDS, JobResult.class);
+      }
+      // The late run's alert is delivered before that job completes: the list is final here.
+      assertEquals(1, alerts.size(), alerts.toString());
+      JsonNode alert = new ObjectMapper().readTree(alerts.get(0));
+      assertEquals("DEADLINE_MISSED", alert.get("event").asText(), alerts.get(0));
+      assertEquals(lateId, alert.get("jobId").asText(), alerts.get(0));
+      assertTrue(alert.get("message").asText().contains("chunks done; the job goes on"), alerts.get(0));
+      assertTrue(alert.get("stage").asText().matches("PLAN|PROCESS|MERGE|COMMIT"), alerts.get(0));
+    } finally {
+      if (worker != null) {
+        worker.stop();
+      }
+      hook.stop(0);
+      service.run("schedule", "delete", "late");
+    }
+  }
+
+  @Test
   void overlapSkipDropsARunDueWhileThePreviousOneRuns() throws Exception {
     Path input = service.dir.resolve("overlap/in.csv");
     Files.createDirectories(input.getParent());
@@ -231,6 +290,10 @@ class ScheduleCommandsTest {
       Cli.Result start = embedded.run("start", "--type", "settlement", "--input", "in/{date}.csv", "--output", "out");
       assertEquals(2, start.code(), start.out() + start.err());
       assertTrue(start.err().contains("ballast schedule create"), start.err());
+      Cli.Result badDeadline =
+          embedded.run("start", "--type", "settlement", "--input", "in.csv", "--output", "out", "--deadline", "soon");
+      assertEquals(2, badDeadline.code(), badDeadline.out() + badDeadline.err());
+      assertTrue(badDeadline.err().contains("deadline"), badDeadline.err());
       Cli.Result help = embedded.run("schedule", "create", "--help");
       assertEquals(0, help.code(), help.out() + help.err());
       assertTrue(help.out().contains("{date-N}") || help.out().contains("{date-1}"), help.out());

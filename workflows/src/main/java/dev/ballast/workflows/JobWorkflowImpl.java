@@ -11,6 +11,7 @@ import dev.ballast.api.model.CommitResult;
 import dev.ballast.api.model.CommitStageInput;
 import dev.ballast.api.model.Counts;
 import dev.ballast.api.model.DateTemplates;
+import dev.ballast.api.model.Deadline;
 import dev.ballast.api.model.DiscardRequest;
 import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
@@ -47,6 +48,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -90,6 +92,13 @@ public class JobWorkflowImpl implements JobWorkflow {
    * that holds a placeholder reaches the marker, so histories of other jobs replay unchanged.
    */
   static final String SCHEDULE_DATES_CHANGE = "schedule-dates";
+  /**
+   * Version marker of deadlines: a job whose spec has a {@code deadline} alerts {@code
+   * DEADLINE_MISSED} once if it has not completed by then. Only such a spec reaches the marker.
+   */
+  static final String DEADLINE_CHANGE = "deadline";
+  /** The counter a missed deadline raises (in the worker's SDK metrics). */
+  public static final String DEADLINE_MISSED_METRIC = "ballast_deadline_missed";
 
   /**
    * Alerts are best effort: a few quick attempts, each bounded, so that a dead webhook delays the
@@ -124,6 +133,12 @@ public class JobWorkflowImpl implements JobWorkflow {
   private Promise<WorkflowExecution> processStarted;
   private long lastReport = -1;
   private boolean stageSaysPaused;
+  /** The run's nominal time and zone when a schedule started it; else null. */
+  private Instant nominal;
+  private ZoneId zone;
+  /** Set when the job has ended (completed or failed): a deadline then passes without an alert. */
+  private boolean finished;
+  private Promise<Void> deadlineWatch;
 
   @WorkflowInit
   public JobWorkflowImpl(JobSpec spec) {
@@ -135,8 +150,14 @@ public class JobWorkflowImpl implements JobWorkflow {
     jobId = Workflow.getInfo().getWorkflowId();
     startedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
     try {
-      return runStages();
+      JobResult result = runStages();
+      finished = true;
+      if (deadlineWatch != null) {
+        deadlineWatch.get(); // an alert already under way is delivered before the job ends
+      }
+      return result;
     } catch (TemporalFailure failure) {
+      finished = true;
       if (CancellationScope.current().isCancelRequested()) {
         message = "cancelled; staging area discarded";
         Workflow.newDetachedCancellationScope(
@@ -180,9 +201,6 @@ public class JobWorkflowImpl implements JobWorkflow {
     // Every run of a schedule has a workflow id of its own (the schedule's id and the nominal
     // time): the staging area follows the job id, so the spec's id is the run's.
     s = s.withId(jobId);
-    if (!DateTemplates.uses(s)) {
-      return s;
-    }
     OffsetDateTime nominal = null;
     try {
       nominal =
@@ -191,19 +209,64 @@ public class JobWorkflowImpl implements JobWorkflow {
     } catch (RuntimeException e) {
       log.warn("job {}: cannot read {}: {}", jobId, DateTemplates.SCHEDULED_START_TIME, e.toString());
     }
+    if (nominal == null && !DateTemplates.uses(s)) {
+      return s;
+    }
     if (nominal == null) {
       throw ApplicationFailure.newNonRetryableFailure(
           "job " + jobId + " uses {date} in its spec but was not started by a schedule (no nominal time)",
           ErrorType.BAD_SPEC.name());
     }
-    String zone = Workflow.getMemo(DateTemplates.MEMO_TIMEZONE, String.class, String.class);
-    LocalDate date = nominal.atZoneSameInstant(ZoneId.of(zone == null ? "UTC" : zone)).toLocalDate();
+    String zoneName = Workflow.getMemo(DateTemplates.MEMO_TIMEZONE, String.class, String.class);
+    this.zone = ZoneId.of(zoneName == null ? "UTC" : zoneName);
+    this.nominal = nominal.toInstant();
+    LocalDate date = nominal.atZoneSameInstant(zone).toLocalDate();
     log.info("job {}: nominal date {}", jobId, date);
-    return DateTemplates.render(s, date);
+    return DateTemplates.uses(s) ? DateTemplates.render(s, date) : s;
+  }
+
+  /**
+   * With a deadline in the spec: a watch that, if the job has not ended by then, raises {@value
+   * #DEADLINE_MISSED_METRIC} and alerts {@code DEADLINE_MISSED} once, with the stage and progress,
+   * while the job goes on. The deadline counts from the nominal time of a scheduled run, else from
+   * the job's start; a clock time is read in the schedule's zone (UTC for an unscheduled job).
+   */
+  private void watchDeadline() {
+    if (spec.deadline() == null
+        || Workflow.getVersion(DEADLINE_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    Deadline deadline;
+    try {
+      deadline = Deadline.parse(spec.deadline());
+    } catch (IllegalArgumentException e) {
+      log.warn("job {}: deadline ignored: {}", jobId, e.getMessage());
+      return;
+    }
+    Instant due = deadline.at(nominal != null ? nominal : startedAt, zone != null ? zone : ZoneOffset.UTC);
+    Duration left = Duration.between(Instant.ofEpochMilli(Workflow.currentTimeMillis()), due);
+    deadlineWatch =
+        Async.procedure(
+            () -> {
+              if (left.compareTo(Duration.ZERO) > 0 && Workflow.await(left, () -> finished)) {
+                return;
+              }
+              if (finished) {
+                return;
+              }
+              JobProgress p = progress();
+              String text =
+                  "deadline " + spec.deadline() + " (" + due + ") passed in " + p.stage() + ", "
+                      + p.chunksDone() + "/" + p.chunksTotal() + " chunks done; the job goes on";
+              log.warn("job {}: {}", jobId, text);
+              Workflow.getMetricsScope().counter(DEADLINE_MISSED_METRIC).inc(1);
+              alert(AlertRequest.DEADLINE_MISSED, text);
+            });
   }
 
   private JobResult runStages() {
     spec = renderDates(spec);
+    watchDeadline();
     ownedProgress = Workflow.getVersion(OWNED_PROGRESS_CHANGE, Workflow.DEFAULT_VERSION, 1);
     enter(Stage.PLAN, "planning: fingerprinting and splitting the inputs");
     plan = stage(PlanWorkflow.class, Stage.PLAN).plan(spec);

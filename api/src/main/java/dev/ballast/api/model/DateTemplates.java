@@ -60,7 +60,7 @@ public final class DateTemplates {
     return new JobSpec(
         spec.id(), spec.type(), inputs, render(spec.output(), date), parameters, spec.chunkBytes(),
         spec.maxInFlight(), spec.tolerance(), spec.policies(), spec.keepBackups(),
-        spec.historyEventLimit(), spec.alerts());
+        spec.historyEventLimit(), spec.alerts(), spec.deadline());
   }
 
   /** {@code text} with {@code {date}} and {@code {date-N}} replaced for nominal date {@code date}. */
