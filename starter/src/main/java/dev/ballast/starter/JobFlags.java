@@ -189,7 +189,8 @@ public class JobFlags {
     if (specFile == null || !PipelineSpecLoader.isPipeline(cwd.resolve(specFile))) {
       return null;
     }
-    if (type != null || !inputs.isEmpty() || output != null || chunkBytes != null || maxInFlight != null) {
+    if (type != null || !inputs.isEmpty() || output != null || chunkBytes != null || maxInFlight != null
+        || deadline != null) {
       throw new CliException(ExitCodes.USAGE, "a pipeline spec takes no job flags but --id; set them in its stages");
     }
     return PipelineSpecLoader.load(cwd.resolve(specFile), id, SpecValidator.discovered());

@@ -241,7 +241,8 @@ class ScheduleCommandsTest {
     SampleGenerator.write(input, 100, 1);
     Cli.Result create =
         service.run(
-            "schedule", "create", "busy", "--cron", "0 3 * * *",
+            "schedule", "create", "busy", "--cron", "0 3 * * *", "--catchup-window", "10m",
+            "--pause-on-failure", "--jitter", "30s",
             "--type", "settlement", "--input", "overlap/in.csv", "--output", "overlap/out/{date}");
     assertEquals(0, create.code(), create.out() + create.err());
     String running = null;
@@ -254,6 +255,9 @@ class ScheduleCommandsTest {
       running = m.group(1);
       assertTrue(running.startsWith("busy-"), running);
       assertTrue(first.out().contains("overlap        skip"), first.out());
+      assertTrue(first.out().contains("catchup window 10m"), first.out());
+      assertTrue(first.out().contains("pause on fail  yes"), first.out());
+      assertTrue(first.out().contains("jitter         30s"), first.out());
       assertEquals(0, service.run("schedule", "trigger", "busy").code());
       Cli.Result skipped = waitForDescribe("busy", out -> out.contains("1 skipped (overlap)"));
       assertTrue(skipped.out().contains("1 started"), skipped.out());
