@@ -106,6 +106,8 @@ public class AlertActivitiesImpl implements AlertActivities {
         switch (r.event()) {
           case AlertRequest.COMPLETED -> "completed";
           case AlertRequest.TOLERANCE_EXCEEDED -> "failed: too many rejected rows";
+          case AlertRequest.DEADLINE_MISSED ->
+              "missed its deadline in " + String.valueOf(r.stage()).toLowerCase(Locale.ROOT) + " (still running)";
           default -> "FAILED in " + String.valueOf(r.stage()).toLowerCase(Locale.ROOT);
         };
     return "Ballast job " + r.jobId() + " (" + r.type() + ") " + what

@@ -6,6 +6,7 @@ import dev.ballast.starter.commands.JobsCommand;
 import dev.ballast.starter.commands.ListCommand;
 import dev.ballast.starter.commands.PauseCommand;
 import dev.ballast.starter.commands.ResumeCommand;
+import dev.ballast.starter.commands.ScheduleCommand;
 import dev.ballast.starter.commands.RunCommand;
 import dev.ballast.starter.commands.ServerCommand;
 import dev.ballast.starter.commands.SetupCommand;
@@ -55,7 +56,8 @@ import picocli.CommandLine.Model.CommandSpec;
       SetupCommand.class,
       GenerateCommand.class,
       VerifyCommand.class,
-      JobsCommand.class
+      JobsCommand.class,
+      ScheduleCommand.class
     })
 public class BallastCommand implements Runnable {
   @CommandLine.Spec CommandSpec spec;

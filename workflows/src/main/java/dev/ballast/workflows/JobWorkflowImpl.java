@@ -10,6 +10,8 @@ import dev.ballast.api.model.CommitRequest;
 import dev.ballast.api.model.CommitResult;
 import dev.ballast.api.model.CommitStageInput;
 import dev.ballast.api.model.Counts;
+import dev.ballast.api.model.DateTemplates;
+import dev.ballast.api.model.Deadline;
 import dev.ballast.api.model.DiscardRequest;
 import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
@@ -31,6 +33,7 @@ import dev.ballast.api.workflow.ProcessWorkflow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.SearchAttributeKey;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -42,6 +45,10 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +86,19 @@ public class JobWorkflowImpl implements JobWorkflow {
    * own process stage, in order; the job corrects a stage whose pause state differs from its own.
    */
   static final String OWNED_PROGRESS_CHANGE = "owned-progress";
+  /**
+   * Version marker of date placeholders: a job a schedule started renders {@code {date}} and
+   * {@code {date-N}} in its spec from its own nominal time ({@link DateTemplates}). Only a spec
+   * that holds a placeholder reaches the marker, so histories of other jobs replay unchanged.
+   */
+  static final String SCHEDULE_DATES_CHANGE = "schedule-dates";
+  /**
+   * Version marker of deadlines: a job whose spec has a {@code deadline} alerts {@code
+   * DEADLINE_MISSED} once if it has not completed by then. Only such a spec reaches the marker.
+   */
+  static final String DEADLINE_CHANGE = "deadline";
+  /** The counter a missed deadline raises (in the worker's SDK metrics). */
+  public static final String DEADLINE_MISSED_METRIC = "ballast_deadline_missed";
 
   /**
    * Alerts are best effort: a few quick attempts, each bounded, so that a dead webhook delays the
@@ -98,7 +118,7 @@ public class JobWorkflowImpl implements JobWorkflow {
           .setSummary("job alert")
           .build();
 
-  private final JobSpec spec;
+  private JobSpec spec;
   private String jobId;
   private String stage = Stage.PLAN.name();
   private boolean paused;
@@ -113,6 +133,12 @@ public class JobWorkflowImpl implements JobWorkflow {
   private Promise<WorkflowExecution> processStarted;
   private long lastReport = -1;
   private boolean stageSaysPaused;
+  /** The run's nominal time and zone when a schedule started it; else null. */
+  private Instant nominal;
+  private ZoneId zone;
+  /** Set when the job has ended (completed or failed): a deadline then passes without an alert. */
+  private boolean finished;
+  private Promise<Void> deadlineWatch;
 
   @WorkflowInit
   public JobWorkflowImpl(JobSpec spec) {
@@ -124,8 +150,14 @@ public class JobWorkflowImpl implements JobWorkflow {
     jobId = Workflow.getInfo().getWorkflowId();
     startedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
     try {
-      return runStages();
+      JobResult result = runStages();
+      finished = true;
+      if (deadlineWatch != null) {
+        deadlineWatch.get(); // an alert already under way is delivered before the job ends
+      }
+      return result;
     } catch (TemporalFailure failure) {
+      finished = true;
       if (CancellationScope.current().isCancelRequested()) {
         message = "cancelled; staging area discarded";
         Workflow.newDetachedCancellationScope(
@@ -152,7 +184,89 @@ public class JobWorkflowImpl implements JobWorkflow {
     }
   }
 
+  /**
+   * For a job a schedule started (memo {@value DateTemplates#MEMO_SCHEDULE}): the spec with this
+   * run's id and its date placeholders rendered for this run's nominal time: the {@value
+   * DateTemplates#SCHEDULED_START_TIME} search attribute the schedule set when it started the run
+   * (a trigger's is the trigger time, a backfill's the backfilled time), read in the zone the
+   * schedule recorded in the memo. Both come with the start event, so every replay, retry and
+   * backfill of the run reads the same inputs.
+   */
+  private JobSpec renderDates(JobSpec s) {
+    String schedule = Workflow.getMemo(DateTemplates.MEMO_SCHEDULE, String.class, String.class);
+    if (schedule == null && !DateTemplates.uses(s)
+        || Workflow.getVersion(SCHEDULE_DATES_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return s;
+    }
+    // Every run of a schedule has a workflow id of its own (the schedule's id and the nominal
+    // time): the staging area follows the job id, so the spec's id is the run's.
+    s = s.withId(jobId);
+    OffsetDateTime nominal = null;
+    try {
+      nominal =
+          Workflow.getTypedSearchAttributes()
+              .get(SearchAttributeKey.forOffsetDateTime(DateTemplates.SCHEDULED_START_TIME));
+    } catch (RuntimeException e) {
+      log.warn("job {}: cannot read {}: {}", jobId, DateTemplates.SCHEDULED_START_TIME, e.toString());
+    }
+    if (nominal == null && !DateTemplates.uses(s)) {
+      return s;
+    }
+    if (nominal == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "job " + jobId + " uses {date} in its spec but was not started by a schedule (no nominal time)",
+          ErrorType.BAD_SPEC.name());
+    }
+    String zoneName = Workflow.getMemo(DateTemplates.MEMO_TIMEZONE, String.class, String.class);
+    this.zone = ZoneId.of(zoneName == null ? "UTC" : zoneName);
+    this.nominal = nominal.toInstant();
+    LocalDate date = nominal.atZoneSameInstant(zone).toLocalDate();
+    log.info("job {}: nominal date {}", jobId, date);
+    return DateTemplates.uses(s) ? DateTemplates.render(s, date) : s;
+  }
+
+  /**
+   * With a deadline in the spec: a watch that, if the job has not ended by then, raises {@value
+   * #DEADLINE_MISSED_METRIC} and alerts {@code DEADLINE_MISSED} once, with the stage and progress,
+   * while the job goes on. The deadline counts from the nominal time of a scheduled run, else from
+   * the job's start; a clock time is read in the schedule's zone (UTC for an unscheduled job).
+   */
+  private void watchDeadline() {
+    if (spec.deadline() == null
+        || Workflow.getVersion(DEADLINE_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    Deadline deadline;
+    try {
+      deadline = Deadline.parse(spec.deadline());
+    } catch (IllegalArgumentException e) {
+      log.warn("job {}: deadline ignored: {}", jobId, e.getMessage());
+      return;
+    }
+    Instant due = deadline.at(nominal != null ? nominal : startedAt, zone != null ? zone : ZoneOffset.UTC);
+    Duration left = Duration.between(Instant.ofEpochMilli(Workflow.currentTimeMillis()), due);
+    deadlineWatch =
+        Async.procedure(
+            () -> {
+              if (left.compareTo(Duration.ZERO) > 0 && Workflow.await(left, () -> finished)) {
+                return;
+              }
+              if (finished) {
+                return;
+              }
+              JobProgress p = progress();
+              String text =
+                  "deadline " + spec.deadline() + " (" + due + ") passed in " + p.stage() + ", "
+                      + p.chunksDone() + "/" + p.chunksTotal() + " chunks done; the job goes on";
+              log.warn("job {}: {}", jobId, text);
+              Workflow.getMetricsScope().counter(DEADLINE_MISSED_METRIC).inc(1);
+              alert(AlertRequest.DEADLINE_MISSED, text);
+            });
+  }
+
   private JobResult runStages() {
+    spec = renderDates(spec);
+    watchDeadline();
     ownedProgress = Workflow.getVersion(OWNED_PROGRESS_CHANGE, Workflow.DEFAULT_VERSION, 1);
     enter(Stage.PLAN, "planning: fingerprinting and splitting the inputs");
     plan = stage(PlanWorkflow.class, Stage.PLAN).plan(spec);

@@ -158,6 +158,6 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   private static JobSpec withInputs(JobSpec s, List<String> inputs) {
     return new JobSpec(
         s.id(), s.type(), inputs, s.output(), s.parameters(), s.chunkBytes(), s.maxInFlight(),
-        s.tolerance(), s.policies(), s.keepBackups(), s.historyEventLimit(), s.alerts());
+        s.tolerance(), s.policies(), s.keepBackups(), s.historyEventLimit(), s.alerts(), s.deadline());
   }
 }

@@ -29,6 +29,7 @@ import dev.ballast.api.workflow.ProcessWorkflow;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.converter.DataConverter;
 import java.util.Optional;
+import dev.ballast.api.model.DateTemplates;
 import dev.ballast.api.model.DiscardRequest;
 import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
@@ -43,7 +44,9 @@ import dev.ballast.api.workflow.JobWorkflow;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributes;
+import java.time.OffsetDateTime;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
@@ -230,6 +233,76 @@ class JobWorkflowImplTest {
     assertEquals("settlement", attributes.get(JobSearchAttributes.JOB_TYPE));
     assertEquals("DONE", attributes.get(JobSearchAttributes.STAGE));
     assertEquals(100L, attributes.get(JobSearchAttributes.PROGRESS));
+  }
+
+  @Test
+  void aScheduledRunRendersItsDatesFromItsNominalTimeInTheSchedulesZone() throws IOException {
+    bench.env.registerSearchAttribute(
+        DateTemplates.SCHEDULED_START_TIME, IndexedValueType.INDEXED_VALUE_TYPE_DATETIME);
+    when(plan.plan(any())).thenReturn(Fixtures.plan(2));
+    startWorkers(new FakeChunkActivities(0));
+    // As a schedule starts it: workflow id = schedule id + nominal time, the nominal time as a
+    // search attribute, the zone in the memo. 01:00Z is 02:00 in Paris: {date} is 2026-12-05.
+    String id = "job-sched";
+    JobSpec spec =
+        new JobSpec(
+            "nightly", "settlement", List.of("/data/in/{date-1}.csv"), "/data/out/{date}",
+            Map.of("asOf", "{date}"), 1000L, 3, null, null, 2, null);
+    JobWorkflow job =
+        client.newWorkflowStub(
+            JobWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(TaskQueues.JOBS)
+                .setMemo(Map.of(DateTemplates.MEMO_SCHEDULE, "nightly", DateTemplates.MEMO_TIMEZONE, "Europe/Paris"))
+                .setTypedSearchAttributes(
+                    SearchAttributes.newBuilder()
+                        .set(
+                            SearchAttributeKey.forOffsetDateTime(DateTemplates.SCHEDULED_START_TIME),
+                            OffsetDateTime.parse("2026-12-05T01:00:00Z"))
+                        .build())
+                .build());
+    JobResult result = job.run(spec);
+    recordIfAsked(id);
+
+    ArgumentCaptor<JobSpec> planned = ArgumentCaptor.forClass(JobSpec.class);
+    verify(plan).plan(planned.capture());
+    assertEquals(id, planned.getValue().id(), "the staging area follows the run's own id");
+    assertEquals(List.of("/data/in/2026-12-04.csv"), planned.getValue().inputs());
+    assertEquals("/data/out/2026-12-05", planned.getValue().output());
+    assertEquals("2026-12-05", planned.getValue().parameters().get("asOf"));
+    assertEquals(id, result.jobId());
+  }
+
+  @Test
+  void aPassedDeadlineAlertsOnceAndTheJobStillCompletes() throws IOException {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(3));
+    startWorkers(new FakeChunkActivities(0));
+    JobSpec spec =
+        spec("job-deadline", null, null)
+            .withAlerts(new Alerts(List.of("http://hooks.example/a"), false))
+            .withDeadline("0s");
+    JobResult result = stub("job-deadline").run(spec);
+    recordIfAsked("job-deadline");
+
+    assertEquals(Fixtures.total(3), result.counts());
+    ArgumentCaptor<AlertRequest> sent = ArgumentCaptor.forClass(AlertRequest.class);
+    verify(bench.alerts, times(1)).sendAlert(sent.capture());
+    assertEquals(AlertRequest.DEADLINE_MISSED, sent.getValue().event());
+    assertEquals("job-deadline", sent.getValue().jobId());
+    assertTrue(sent.getValue().message().contains("the job goes on"), sent.getValue().message());
+  }
+
+  @Test
+  void aDeadlineNotReachedSendsNothing() {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(3));
+    startWorkers(new FakeChunkActivities(0));
+    JobSpec spec =
+        spec("job-in-time", null, null)
+            .withAlerts(new Alerts(List.of("http://hooks.example/a"), false))
+            .withDeadline("1h");
+    stub("job-in-time").run(spec);
+    verify(bench.alerts, never()).sendAlert(any());
   }
 
   @Test

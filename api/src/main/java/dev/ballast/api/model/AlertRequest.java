@@ -6,7 +6,8 @@ package dev.ballast.api.model;
  * @param webhook the URL to POST to
  * @param jobId the job's id
  * @param type job type
- * @param event what happened: {@link #FAILED}, {@link #TOLERANCE_EXCEEDED} or {@link #COMPLETED}
+ * @param event what happened: {@link #FAILED}, {@link #TOLERANCE_EXCEEDED}, {@link #COMPLETED} or
+ *     {@link #DEADLINE_MISSED}
  * @param stage the stage the job was in (PLAN, PROCESS, MERGE, COMMIT) or DONE
  * @param message a human-readable description (the error of a failed job)
  * @param counts rows by outcome so far
@@ -27,4 +28,6 @@ public record AlertRequest(
   public static final String TOLERANCE_EXCEEDED = "TOLERANCE_EXCEEDED";
   /** The job completed and published. */
   public static final String COMPLETED = "COMPLETED";
+  /** The job had not completed by its spec's deadline; it goes on running. */
+  public static final String DEADLINE_MISSED = "DEADLINE_MISSED";
 }

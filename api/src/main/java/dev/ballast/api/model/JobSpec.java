@@ -25,6 +25,8 @@ import java.util.Map;
  * @param keepBackups how many earlier published results to keep when a new one replaces them
  * @param historyEventLimit the process stage continues as new past this many history events
  * @param alerts webhooks told when the job fails (or completes, if asked); null for none
+ * @param deadline when the job should have completed ({@link Deadline}): a duration from the run's
+ *     nominal time ({@code 4h}) or a clock time in the schedule's zone ({@code 06:00}); null for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(
@@ -39,7 +41,27 @@ public record JobSpec(
     Map<String, StagePolicy> policies,
     Integer keepBackups,
     Integer historyEventLimit,
-    Alerts alerts) {
+    Alerts alerts,
+    String deadline) {
+
+  /** A spec without a deadline (the fields before {@code deadline} was added). */
+  public JobSpec(
+      String id,
+      String type,
+      List<String> inputs,
+      String output,
+      Map<String, Object> parameters,
+      Long chunkBytes,
+      Integer maxInFlight,
+      Tolerance tolerance,
+      Map<String, StagePolicy> policies,
+      Integer keepBackups,
+      Integer historyEventLimit,
+      Alerts alerts) {
+    this(
+        id, type, inputs, output, parameters, chunkBytes, maxInFlight, tolerance, policies,
+        keepBackups, historyEventLimit, alerts, null);
+  }
 
   /** A spec without alerts (the fields before {@code alerts} was added). */
   public JobSpec(
@@ -93,7 +115,8 @@ public record JobSpec(
         resolved,
         keepBackups == null ? DEFAULT_KEEP_BACKUPS : keepBackups,
         historyEventLimit == null ? DEFAULT_HISTORY_EVENT_LIMIT : historyEventLimit,
-        alerts);
+        alerts,
+        deadline);
   }
 
   /** The resolved policy of a stage: the spec's override, completed by the stage's defaults. */
@@ -107,13 +130,20 @@ public record JobSpec(
   public JobSpec withId(String newId) {
     return new JobSpec(
         newId, type, inputs, output, parameters, chunkBytes, maxInFlight, tolerance, policies,
-        keepBackups, historyEventLimit, alerts);
+        keepBackups, historyEventLimit, alerts, deadline);
   }
 
   /** A copy with other alerts. */
   public JobSpec withAlerts(Alerts newAlerts) {
     return new JobSpec(
         id, type, inputs, output, parameters, chunkBytes, maxInFlight, tolerance, policies,
-        keepBackups, historyEventLimit, newAlerts);
+        keepBackups, historyEventLimit, newAlerts, deadline);
+  }
+
+  /** A copy with another deadline. */
+  public JobSpec withDeadline(String newDeadline) {
+    return new JobSpec(
+        id, type, inputs, output, parameters, chunkBytes, maxInFlight, tolerance, policies,
+        keepBackups, historyEventLimit, alerts, newDeadline);
   }
 }

@@ -74,7 +74,7 @@ public final class PipelineSpecLoader {
       JobSpec resolved = new JobSpec(
           null, stage.type(), inputs, dir.resolve(stage.output()).normalize().toString(), stage.parameters(),
           stage.chunkBytes(), stage.maxInFlight(), stage.tolerance(), stage.policies(), stage.keepBackups(),
-          stage.historyEventLimit(), stage.alerts());
+          stage.historyEventLimit(), stage.alerts(), stage.deadline());
       try {
         // Checked, with its job type's declared stage policies resolved into it.
         specs.add(validator.resolve(resolved));

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.ballast.api.model.Deadline;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.Stage;
 import dev.ballast.api.model.StagePolicy;
@@ -156,7 +157,8 @@ public final class SpecLoader {
         b.policies(),
         b.keepBackups(),
         b.historyEventLimit(),
-        b.alerts());
+        b.alerts(),
+        b.deadline());
   }
 
   /**
@@ -177,6 +179,13 @@ public final class SpecLoader {
     }
     if (!missing.isEmpty()) {
       throw new SpecException("the job spec lacks " + String.join(", ", missing));
+    }
+    if (spec.deadline() != null) {
+      try {
+        Deadline.parse(spec.deadline());
+      } catch (IllegalArgumentException e) {
+        throw new SpecException("deadline: " + e.getMessage(), e);
+      }
     }
     if (spec.alerts() != null && spec.alerts().webhooks() != null) {
       for (String webhook : spec.alerts().webhooks()) {
@@ -206,7 +215,8 @@ public final class SpecLoader {
         spec.policies(),
         spec.keepBackups(),
         spec.historyEventLimit(),
-        spec.alerts());
+        spec.alerts(),
+        spec.deadline());
   }
 
   private static JobSpec withCheckedPolicies(JobSpec spec, String source) {
@@ -226,7 +236,7 @@ public final class SpecLoader {
     return new JobSpec(
         spec.id(), spec.type(), spec.inputs(), spec.output(), spec.parameters(), spec.chunkBytes(),
         spec.maxInFlight(), spec.tolerance(), policies, spec.keepBackups(), spec.historyEventLimit(),
-        spec.alerts());
+        spec.alerts(), spec.deadline());
   }
 
   private static void checkWebhook(String webhook) {

@@ -87,6 +87,6 @@ public final class SpecValidator {
     return new JobSpec(
         spec.id(), spec.type(), spec.inputs(), spec.output(), spec.parameters(), spec.chunkBytes(),
         spec.maxInFlight(), spec.tolerance(), policies, spec.keepBackups(),
-        spec.historyEventLimit(), spec.alerts());
+        spec.historyEventLimit(), spec.alerts(), spec.deadline());
   }
 }
