@@ -499,6 +499,7 @@ class RealServerDurabilityIT {
     try {
       return (int) describe(jobId + "/process").getPendingActivitiesList().stream()
           .filter(a -> a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
+          .filter(a -> a.getActivityType().getName().equals("ProcessChunk"))
           .count();
     } catch (StatusRuntimeException notYet) {
       return 0;
@@ -509,8 +510,14 @@ class RealServerDurabilityIT {
   private static Set<String> chunkWorkers(String jobId) {
     Set<String> identities = new TreeSet<>();
     for (WorkflowExecutionHistory run : WorkflowRuns.of(client, jobId + "/process")) {
+      Set<Long> chunkActivities = new java.util.HashSet<>(); // not the stage's plan page reads
       for (HistoryEvent event : run.getEvents()) {
-        if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+        if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            && event.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("ProcessChunk")) {
+          chunkActivities.add(event.getEventId());
+        }
+        if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
+            && chunkActivities.contains(event.getActivityTaskStartedEventAttributes().getScheduledEventId())) {
           identities.add(event.getActivityTaskStartedEventAttributes().getIdentity());
         }
       }
