@@ -485,8 +485,17 @@ class RealServerDurabilityIT {
    * more than {@code left} still to do, and chunks in flight; empty otherwise.
    */
   private static Optional<Strike> strike(String jobId, int done, int left) {
-    Optional<JobProgress> p = Jobs.progress(client, jobId)
-        .filter(x -> "PROCESS".equals(x.stage()) && x.chunksDone() >= done && x.chunksDone() < x.chunksTotal() - left);
+    // The stage's own count: the job hears of progress only every few seconds.
+    dev.ballast.api.model.ProcessProgress stage;
+    try {
+      stage = client.newWorkflowStub(dev.ballast.api.workflow.ProcessWorkflow.class, jobId + "/process").progress();
+    } catch (RuntimeException notRunningYet) {
+      return Optional.empty();
+    }
+    if (stage.chunksDone() < done || stage.chunksDone() >= stage.chunksTotal() - left) {
+      return Optional.empty();
+    }
+    Optional<JobProgress> p = Jobs.progress(client, jobId).filter(x -> "PROCESS".equals(x.stage()));
     if (p.isEmpty()) {
       return Optional.empty();
     }
