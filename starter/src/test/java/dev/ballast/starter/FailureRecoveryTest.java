@@ -183,15 +183,8 @@ class FailureRecoveryTest {
   /** The results of the chunk activities that completed in a run of the process stage. */
   private static List<ChunkResult> chunkResults(WorkflowExecutionHistory history) {
     List<ChunkResult> results = new ArrayList<>();
-    java.util.Set<Long> chunkActivities = new java.util.HashSet<>(); // not the stage's plan page reads
-    for (HistoryEvent event : history.getEvents()) {
-      if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-          && event.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("ProcessChunk")) {
-        chunkActivities.add(event.getEventId());
-      }
-      if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
-          && chunkActivities.contains(event.getActivityTaskCompletedEventAttributes().getScheduledEventId())
-          && event.getActivityTaskCompletedEventAttributes().hasResult()) {
+    for (HistoryEvent event : ChunkEvents.of(history.getEvents(), EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)) {
+      if (event.getActivityTaskCompletedEventAttributes().hasResult()) {
         ChunkResult result =
             service.worker.client().getOptions().getDataConverter()
                 .fromPayloads(0, Optional.of(event.getActivityTaskCompletedEventAttributes()

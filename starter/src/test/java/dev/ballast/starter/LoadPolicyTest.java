@@ -141,22 +141,10 @@ class LoadPolicyTest {
     }
   }
 
-  /** The events of the job's process stage that started a chunk attempt (recorded once, with its attempt). */
   /** The process stage's events of {@code type} that concern chunk activities (not plan page reads). */
   private static List<HistoryEvent> chunkEvents(String jobId, EventType type) {
     WorkflowExecutionHistory history = worker.client().fetchHistory(jobId + "/process");
-    java.util.Set<Long> chunkActivities = new java.util.HashSet<>();
-    for (HistoryEvent e : history.getEvents()) {
-      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-          && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("ProcessChunk")) {
-        chunkActivities.add(e.getEventId());
-      }
-    }
-    return history.getEvents().stream()
-        .filter(e -> e.getEventType() == type)
-        .filter(e -> type != EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
-            || chunkActivities.contains(e.getActivityTaskStartedEventAttributes().getScheduledEventId()))
-        .toList();
+    return ChunkEvents.of(history.getEvents(), type);
   }
 
   @Test

@@ -519,16 +519,8 @@ class RealServerDurabilityIT {
   private static Set<String> chunkWorkers(String jobId) {
     Set<String> identities = new TreeSet<>();
     for (WorkflowExecutionHistory run : WorkflowRuns.of(client, jobId + "/process")) {
-      Set<Long> chunkActivities = new java.util.HashSet<>(); // not the stage's plan page reads
-      for (HistoryEvent event : run.getEvents()) {
-        if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-            && event.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("ProcessChunk")) {
-          chunkActivities.add(event.getEventId());
-        }
-        if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
-            && chunkActivities.contains(event.getActivityTaskStartedEventAttributes().getScheduledEventId())) {
-          identities.add(event.getActivityTaskStartedEventAttributes().getIdentity());
-        }
+      for (HistoryEvent event : ChunkEvents.of(run.getEvents(), EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)) {
+        identities.add(event.getActivityTaskStartedEventAttributes().getIdentity());
       }
     }
     return identities;
