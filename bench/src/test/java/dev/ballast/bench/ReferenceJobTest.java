@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The benchmark's hand-written reference agrees with the test suite's reference implementation
+ * The benchmark's two hand-written baselines, the naive {@link ReferenceJob} and the
+ * straightforward {@link StraightforwardJob}, agree with the test suite's reference implementation
  * (which the engine is checked against), on generated and on adversarial inputs.
  */
 class ReferenceJobTest {
@@ -46,15 +47,30 @@ class ReferenceJobTest {
             + "1,USD,t11,m,PENDING,2024-01-01T00:00:00Z\n"
             + "1,USD,t12,\uD83D\uDE00,SETTLED,2024-01-01T00:00:00Z,\n"
             + "1,USD,t13,\uFF5E,SETTLED,2024-01-01T00:00:00Z,\n"
+            + "1,USD,t15,back\\slash\ttab\u0007bell,SETTLED,2024-01-01T00:00:00Z,\n"
+            + "1,USD,t16,m,SETTLED,2024-01-01T00:00:00.Z,\n"
+            + "1,USD,t17,m,SETTLED,2024-01-01T00:00Z,\n"
+            + "1,USD,t18,m,SETTLED,2024-01-01T00:00:00.1234567890Z,\n"
+            + "1.,USD,t19,m,SETTLED,2024-01-01T00:00:00Z,\n"
+            + ".5,USD,t20,m,SETTLED,2024-01-01T00:00:00Z,\n"
+            + "1.001,USD,t21,m,SETTLED,2024-01-01T00:00:00Z,\n"
+            + "1,USD,t22,\"unterminated,SETTLED,2024-01-01T00:00:00Z,\n"
+            + "1,USD,t23,m,SETTLED,2024-01-01T00:00:00+0100,\n"
             + "2.5,EUR,t14,caf\u00e9,SETTLED,2024-03-01T00:00:00+01:00,last";
     Files.writeString(input, text, StandardCharsets.UTF_8);
     assertSame(List.of(input));
   }
 
   private void assertSame(List<Path> inputs) throws Exception {
-    Path out = dir.resolve("out");
-    long[] counts = new ReferenceJob(ReferenceJob.DEFAULT_RATES).run(inputs, out);
     ReferenceSettlement.Result expected = ReferenceSettlement.compute(inputs, ReferenceJob.DEFAULT_RATES);
+    Path naive = dir.resolve("out-naive");
+    assertSame(expected, naive, new ReferenceJob(ReferenceJob.DEFAULT_RATES).run(inputs, naive));
+    Path plain = dir.resolve("out-straightforward");
+    assertSame(expected, plain, new StraightforwardJob(ReferenceJob.DEFAULT_RATES).run(inputs, plain));
+  }
+
+  private static void assertSame(ReferenceSettlement.Result expected, Path out, long[] counts)
+      throws Exception {
     assertEquals(expected.settlementCsv(), Files.readString(out.resolve("settlement.csv")));
     assertEquals(expected.rejectsJsonl(), Files.readString(out.resolve("rejects.jsonl")));
     assertArrayEquals(

@@ -31,6 +31,12 @@ public final class Aggregates implements Accumulator<Aggregates> {
 
   private static final int INITIAL_CAPACITY = 256;
 
+  /** Marks the dictionary encoding (an earlier encoding starts with the group count, never < 0). */
+  private static final int DICTIONARY_FORMAT = -0x41474432;
+
+  /** Most merchants whose encoded bytes are kept across segments. */
+  private static final int MAX_CACHED_MERCHANTS = 1 << 16;
+
   // Open addressing over parallel arrays: a row adds to its group without allocating (merchant
   // strings come from a StringCache, so the equality check is usually an identity check).
   private String[] merchants = new String[INITIAL_CAPACITY];
@@ -39,8 +45,23 @@ public final class Aggregates implements Accumulator<Aggregates> {
   private long[] gross = new long[INITIAL_CAPACITY];
   private long[] refunds = new long[INITIAL_CAPACITY];
   private int[] hashes = new int[INITIAL_CAPACITY];
+  /** Each group's merchant, as an index into {@link #merchantBytes}. */
+  private int[] merchantIds = new int[INITIAL_CAPACITY];
   private int size;
   private StringCache decoded;
+  /**
+   * The merchants this instance has seen, numbered in order of first sight, with their UTF-8
+   * bytes: kept across {@link #reset}, so that a merchant is looked up once per new group and
+   * encoded once per chunk, not once per group and segment.
+   */
+  private final java.util.HashMap<String, Integer> merchantIndex = new java.util.HashMap<>();
+  private byte[][] merchantBytes = new byte[64][];
+  /** Per {@link #writeTo}: a merchant's index in the written dictionary, valid when stamped. */
+  private int[] dictionaryIndex = new int[64];
+  private int[] dictionaryStamp = new int[64];
+  private int[] dictionaryOrder = new int[64];
+  private int writes;
+  private byte[] buffer = new byte[1 << 12];
 
   /** Adds one accepted row. */
   public void add(String merchant, long epochDay, boolean refund, long cents) {
@@ -79,11 +100,31 @@ public final class Aggregates implements Accumulator<Aggregates> {
     merchants[i] = merchant;
     days[i] = day;
     hashes[i] = h;
+    merchantIds[i] = merchantId(merchant);
     if (++size * 2 > merchants.length) {
       grow();
       return slot(merchant, day);
     }
     return i;
+  }
+
+  /** The number of {@code merchant} in this instance's merchant table, added when new. */
+  private int merchantId(String merchant) {
+    Integer id = merchantIndex.get(merchant);
+    if (id != null) {
+      return id;
+    }
+    int next = merchantIndex.size();
+    if (next == merchantBytes.length) {
+      int n = next * 2;
+      merchantBytes = Arrays.copyOf(merchantBytes, n);
+      dictionaryIndex = Arrays.copyOf(dictionaryIndex, n);
+      dictionaryStamp = Arrays.copyOf(dictionaryStamp, n);
+      dictionaryOrder = Arrays.copyOf(dictionaryOrder, n);
+    }
+    merchantIndex.put(merchant, next);
+    merchantBytes[next] = merchant.getBytes(StandardCharsets.UTF_8);
+    return next;
   }
 
   private static int hash(String merchant, long day) {
@@ -99,6 +140,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
     long[] oldGross = gross;
     long[] oldRefunds = refunds;
     int[] oldHashes = hashes;
+    int[] oldMerchantIds = merchantIds;
     int n = oldMerchants.length * 2;
     merchants = new String[n];
     days = new long[n];
@@ -106,6 +148,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
     gross = new long[n];
     refunds = new long[n];
     hashes = new int[n];
+    merchantIds = new int[n];
     int mask = n - 1;
     for (int j = 0; j < oldMerchants.length; j++) {
       if (oldMerchants[j] != null) {
@@ -119,6 +162,21 @@ public final class Aggregates implements Accumulator<Aggregates> {
         gross[i] = oldGross[j];
         refunds[i] = oldRefunds[j];
         hashes[i] = oldHashes[j];
+        merchantIds[i] = oldMerchantIds[j];
+      }
+    }
+  }
+
+  /** One group's totals, as {@link #forEachGroup} hands them out. */
+  interface GroupVisitor {
+    void visit(String merchant, long epochDay, long count, long grossCents, long refundCents);
+  }
+
+  /** Visits every group, in no particular order. */
+  void forEachGroup(GroupVisitor visitor) {
+    for (int i = 0; i < merchants.length; i++) {
+      if (merchants[i] != null) {
+        visitor.visit(merchants[i], days[i], counts[i], gross[i], refunds[i]);
       }
     }
   }
@@ -139,7 +197,30 @@ public final class Aggregates implements Accumulator<Aggregates> {
     gross = new long[INITIAL_CAPACITY];
     refunds = new long[INITIAL_CAPACITY];
     hashes = new int[INITIAL_CAPACITY];
+    merchantIds = new int[INITIAL_CAPACITY];
     size = 0;
+  }
+
+  /**
+   * Empties the totals but keeps the table's capacity and the merchants' encoded bytes, so that
+   * the next segment of a chunk neither grows the table again nor re-encodes its merchants.
+   */
+  @Override
+  public boolean reset() {
+    Arrays.fill(merchants, null);
+    Arrays.fill(counts, 0);
+    Arrays.fill(gross, 0);
+    Arrays.fill(refunds, 0);
+    size = 0;
+    if (merchantIndex.size() > MAX_CACHED_MERCHANTS) {
+      merchantIndex.clear();
+      merchantBytes = new byte[64][];
+      dictionaryIndex = new int[64];
+      dictionaryStamp = new int[64];
+      dictionaryOrder = new int[64];
+      writes = 0;
+    }
+    return true;
   }
 
   /** Adds {@code other}'s groups to these totals. */
@@ -152,32 +233,65 @@ public final class Aggregates implements Accumulator<Aggregates> {
     }
   }
 
-  /** Writes the groups in a compact binary form that {@link #readFrom} reads back. */
+  /**
+   * Writes the groups in a compact binary form that {@link #readFrom} reads back: a marker, the
+   * merchants once each (length and UTF-8 bytes), then every group as its merchant's index, day,
+   * count, gross and refunds, all as variable-length integers (small numbers take one byte).
+   */
   @Override
   public void writeTo(DataOutput out) throws IOException {
-    out.writeInt(size);
+    // Number the merchants of these groups 0, 1, ... in the order first met (a stamp per write
+    // tells which merchants have a number in this write, without clearing an array each time).
+    int stamp = ++writes;
+    int used = 0;
     for (int i = 0; i < merchants.length; i++) {
-      if (merchants[i] == null) {
-        continue;
+      if (merchants[i] != null) {
+        int id = merchantIds[i];
+        if (dictionaryStamp[id] != stamp) {
+          dictionaryStamp[id] = stamp;
+          dictionaryIndex[id] = used;
+          dictionaryOrder[used++] = id;
+        }
       }
-      byte[] merchant = merchants[i].getBytes(StandardCharsets.UTF_8);
-      out.writeInt(merchant.length);
-      out.write(merchant);
-      out.writeLong(days[i]);
-      out.writeLong(counts[i]);
-      out.writeLong(gross[i]);
-      out.writeLong(refunds[i]);
     }
+    int at = putVarLong(0, size);
+    for (int k = 0; k < used; k++) {
+      byte[] bytes = merchantBytes[dictionaryOrder[k]];
+      at = putVarLong(at, bytes.length);
+      ensure(at + bytes.length);
+      System.arraycopy(bytes, 0, buffer, at, bytes.length);
+      at += bytes.length;
+    }
+    int merchantsEnd = at;
+    for (int i = 0; i < merchants.length; i++) {
+      if (merchants[i] != null) {
+        at = putVarLong(at, dictionaryIndex[merchantIds[i]]);
+        at = putVarLong(at, zigZag(days[i]));
+        at = putVarLong(at, counts[i]);
+        at = putVarLong(at, zigZag(gross[i]));
+        at = putVarLong(at, zigZag(refunds[i]));
+      }
+    }
+    out.writeInt(DICTIONARY_FORMAT);
+    out.writeInt(used);
+    out.writeInt(merchantsEnd);
+    out.writeInt(at - merchantsEnd);
+    out.write(buffer, 0, at);
   }
 
   /**
-   * Reads groups written by {@link #writeTo} and adds them to these totals.
+   * Reads groups written by {@link #writeTo} (or by the earlier encoding: a group count, then each
+   * group's merchant and fixed-size numbers) and adds them to these totals.
    *
    * @throws IOException when the bytes are not well-formed groups ({@link java.io.EOFException}
    *     when truncated)
    */
   public void readFrom(DataInput in) throws IOException {
     int n = in.readInt();
+    if (n == DICTIONARY_FORMAT) {
+      readDictionaryFormat(in);
+      return;
+    }
     if (n < 0) {
       throw new IOException("bad group count " + n);
     }
@@ -193,6 +307,112 @@ public final class Aggregates implements Accumulator<Aggregates> {
       long grossCents = in.readLong();
       long refundCents = in.readLong();
       add(merchantString(merchant, 0, len), day, count, grossCents, refundCents);
+    }
+  }
+
+  private void readDictionaryFormat(DataInput in) throws IOException {
+    int merchantCount = in.readInt();
+    int merchantsEnd = in.readInt();
+    int groupBytes = in.readInt();
+    if (merchantCount < 0 || merchantsEnd < 0 || merchantsEnd > (256 << 20)
+        || groupBytes < 0 || groupBytes > (256 << 20)) {
+      throw new IOException(
+          "bad dictionary encoding: " + merchantCount + " merchants in " + merchantsEnd
+              + " bytes, groups in " + groupBytes + " bytes");
+    }
+    byte[] head = new byte[merchantsEnd];
+    in.readFully(head);
+    VarInts dict = new VarInts(head, 0, head.length);
+    long groups = dict.next();
+    if (groups < 0 || groups > Integer.MAX_VALUE) {
+      throw new IOException("bad group count " + groups);
+    }
+    String[] names = new String[merchantCount];
+    for (int i = 0; i < merchantCount; i++) {
+      long len = dict.next();
+      if (len < 0 || len > dict.remaining()) {
+        throw new IOException("bad merchant length " + len);
+      }
+      int from = dict.at;
+      dict.at += (int) len;
+      names[i] = merchantString(head, from, dict.at);
+    }
+    if (dict.remaining() != 0) {
+      throw new IOException("bad merchant dictionary: " + dict.remaining() + " bytes left");
+    }
+    byte[] body = new byte[groupBytes];
+    in.readFully(body);
+    VarInts g = new VarInts(body, 0, body.length);
+    for (long i = 0; i < groups; i++) {
+      long m = g.next();
+      if (m < 0 || m >= merchantCount) {
+        throw new IOException("bad merchant index " + m);
+      }
+      long day = unZigZag(g.next());
+      long count = g.next();
+      long grossCents = unZigZag(g.next());
+      long refundCents = unZigZag(g.next());
+      add(names[(int) m], day, count, grossCents, refundCents);
+    }
+    if (g.remaining() != 0) {
+      throw new IOException("bad groups: " + g.remaining() + " bytes left");
+    }
+  }
+
+  private int putVarLong(int at, long v) {
+    ensure(at + 10);
+    byte[] b = buffer;
+    while ((v & ~0x7FL) != 0) {
+      b[at++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b[at++] = (byte) v;
+    return at;
+  }
+
+  private void ensure(int capacity) {
+    if (capacity > buffer.length) {
+      buffer = Arrays.copyOf(buffer, Math.max(capacity, buffer.length * 2));
+    }
+  }
+
+  private static long zigZag(long v) {
+    return (v << 1) ^ (v >> 63);
+  }
+
+  private static long unZigZag(long v) {
+    return (v >>> 1) ^ -(v & 1);
+  }
+
+  /** Variable-length integers read from a byte array. */
+  private static final class VarInts {
+    private final byte[] b;
+    private final int end;
+    private int at;
+
+    VarInts(byte[] b, int from, int to) {
+      this.b = b;
+      this.at = from;
+      this.end = to;
+    }
+
+    int remaining() {
+      return end - at;
+    }
+
+    long next() throws IOException {
+      long v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        if (at >= end) {
+          throw new java.io.EOFException("truncated group");
+        }
+        byte x = b[at++];
+        v |= (long) (x & 0x7F) << shift;
+        if (x >= 0) {
+          return v;
+        }
+      }
+      throw new IOException("bad variable-length integer");
     }
   }
 

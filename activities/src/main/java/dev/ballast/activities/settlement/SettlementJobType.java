@@ -226,6 +226,13 @@ public class SettlementJobType implements RecordJobType<Line, Aggregates> {
     return totals;
   }
 
+  /** Adds the staged groups straight into {@code total} (no accumulator per segment). */
+  @Override
+  public void mergeStaged(Aggregates total, DataInput in, Map<String, Object> parameters)
+      throws IOException {
+    total.readFrom(in);
+  }
+
   @Override
   public List<String> outputNames() {
     return List.of(OUTPUT);

@@ -17,4 +17,14 @@ public interface Accumulator<A extends Accumulator<A>> {
 
   /** Writes this accumulator's content, to be read back by {@link RecordJobType#readAccumulator}. */
   void writeTo(DataOutput out) throws IOException;
+
+  /**
+   * Empties this accumulator after its segment was staged, so that the chunk's next segment can
+   * use it again (keeping its capacity, caches and such) instead of a new one. Returns false when
+   * it cannot be reused; the engine then asks for a {@linkplain RecordJobType#newAccumulator new
+   * one}. A reset accumulator must behave exactly like a new one.
+   */
+  default boolean reset() {
+    return false;
+  }
 }

@@ -193,7 +193,9 @@ public final class RecordChunkRunner {
             ctx.heartbeat(beat[0]);
           }
           segStart = pos;
-          acc = type.newAccumulator(parameters);
+          if (!acc.reset()) {
+            acc = type.newAccumulator(parameters);
+          }
           rejects.reset();
           Arrays.fill(segCounts, 0);
         }

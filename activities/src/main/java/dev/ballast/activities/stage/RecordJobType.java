@@ -42,10 +42,21 @@ public interface RecordJobType<I, A extends Accumulator<A>> extends JobType {
   A readAccumulator(DataInput in, Map<String, Object> parameters) throws IOException;
 
   /**
+   * Adds a staged accumulator (written by {@link Accumulator#writeTo}) to {@code total}: what the
+   * merge does for every staged segment. By default {@code total.mergeFrom(readAccumulator(in))};
+   * a type whose accumulator can add what it reads straight into a total overrides this to skip
+   * building each segment's accumulator first.
+   */
+  default void mergeStaged(A total, DataInput in, Map<String, Object> parameters) throws IOException {
+    total.mergeFrom(readAccumulator(in, parameters));
+  }
+
+  /**
    * Called once per segment after its records were processed and before it is staged: the place
    * for an idempotent side effect such as writing the segment's rows to a database.
    * {@code accumulated} holds that segment's records only (every segment starts from {@link
-   * #newAccumulator}); what this returns is what is staged for the segment, by default {@code
+   * #newAccumulator}, or from an accumulator {@linkplain Accumulator#reset reset} after the
+   * previous segment was staged); what this returns is what is staged for the segment, by default {@code
    * accumulated} unchanged.
    *
    * <p>A segment may be processed again: a retried chunk resumes from the last checkpoint the

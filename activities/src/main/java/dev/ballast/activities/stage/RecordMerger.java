@@ -61,8 +61,7 @@ public final class RecordMerger {
                 throw corrupt("staged segment " + seg.index() + " of chunk " + ref.index() + " is corrupt");
               }
               SegmentFile file = StagedRecords.parse(acc);
-              A part = type.readAccumulator(new BytesInput(file.accumulator()), parameters);
-              total.mergeFrom(part);
+              type.mergeStaged(total, new BytesInput(file.accumulator()), parameters);
             }
             counts[0] = counts[0].plus(s.counts());
             merged.add(ref.index());

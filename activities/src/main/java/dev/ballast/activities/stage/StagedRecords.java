@@ -78,11 +78,7 @@ public final class StagedRecords {
       Path chunksDir, Segment segment, long firstLine, long nextLine, Counts counts,
       byte[] rejects, Accumulator<?> accumulator) throws IOException {
     AtomicFiles.write(rejectsFile(chunksDir, segment.chunkIndex(), segment.index()), rejects);
-    ByteArrayOutputStream accBytes = new ByteArrayOutputStream(1024);
-    DataOutputStream accOut = new DataOutputStream(accBytes);
-    accumulator.writeTo(accOut);
-    accOut.flush();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(accBytes.size() + 256);
+    Buffer bytes = new Buffer(4096);
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(MAGIC);
     out.writeLong(segment.start());
@@ -95,11 +91,28 @@ public final class StagedRecords {
     out.writeLong(counts.rejected());
     out.writeLong(rejects.length);
     out.writeUTF(Fingerprints.sha256(rejects));
-    out.writeInt(accBytes.size());
-    accBytes.writeTo(out);
+    int lengthAt = bytes.size();
+    out.writeInt(0); // the accumulator's length, set below
+    accumulator.writeTo(out);
+    out.flush();
+    bytes.putInt(lengthAt, bytes.size() - lengthAt - 4);
     out.writeInt(MAGIC);
     out.flush();
-    AtomicFiles.write(accFile(chunksDir, segment.chunkIndex(), segment.index()), bytes.toByteArray());
+    AtomicFiles.write(accFile(chunksDir, segment.chunkIndex(), segment.index()), bytes::writeTo);
+  }
+
+  /** A byte buffer whose bytes can be patched in place (the accumulator's length, once known). */
+  private static final class Buffer extends ByteArrayOutputStream {
+    Buffer(int size) {
+      super(size);
+    }
+
+    void putInt(int at, int v) {
+      buf[at] = (byte) (v >>> 24);
+      buf[at + 1] = (byte) (v >>> 16);
+      buf[at + 2] = (byte) (v >>> 8);
+      buf[at + 3] = (byte) v;
+    }
   }
 
   /** Parses an {@code .acc} file's bytes. */

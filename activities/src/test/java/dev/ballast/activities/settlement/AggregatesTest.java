@@ -24,8 +24,13 @@ class AggregatesTest {
   @Test
   void randomRowsTotalLikeASortedMapAndSurviveBothReadPaths() throws IOException {
     SplittableRandom rnd = new SplittableRandom(42);
+    Aggregates reused = new Aggregates();
     for (int round = 0; round < 20; round++) {
-      Aggregates agg = new Aggregates();
+      // Every other round reuses one instance, reset: it must behave exactly like a new one.
+      Aggregates agg = round % 2 == 0 ? new Aggregates() : reused;
+      if (agg == reused) {
+        reused.reset();
+      }
       TreeMap<String, TreeMap<Long, long[]>> model = new TreeMap<>(Aggregates.CODE_POINT_ORDER);
       int rows = rnd.nextInt(5000);
       for (int r = 0; r < rows; r++) {
@@ -69,10 +74,58 @@ class AggregatesTest {
   }
 
   @Test
+  void extremeTotalsSurviveTheRoundTrip() throws IOException {
+    Aggregates agg = new Aggregates();
+    agg.add("M", Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, -1);
+    agg.add("N", Long.MAX_VALUE, 0, Long.MAX_VALUE, Long.MIN_VALUE);
+    agg.add("M", -1, 1, 0, 0);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    agg.writeTo(new DataOutputStream(bytes));
+    Aggregates back = new Aggregates();
+    back.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    Aggregates expected = new Aggregates();
+    expected.mergeFrom(agg);
+    assertEquals(groups(expected), groups(back));
+  }
+
+  @Test
+  void theEarlierEncodingStillReads() throws IOException {
+    // Segments staged by an earlier version: the group count, then per group the merchant's length
+    // and UTF-8 bytes and four longs (day, count, gross, refunds).
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(2);
+    for (String m : new String[] {"caf\u00e9", "a,b"}) {
+      byte[] b = m.getBytes(StandardCharsets.UTF_8);
+      out.writeInt(b.length);
+      out.write(b);
+      out.writeLong(19_000);
+      out.writeLong(3);
+      out.writeLong(500);
+      out.writeLong(20);
+    }
+    Aggregates back = new Aggregates();
+    back.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    assertEquals(
+        Aggregates.CSV_HEADER + "\"a,b\",2022-01-08,3,500,20,480\ncaf\u00e9,2022-01-08,3,500,20,480\n",
+        csv(back));
+  }
+
+  @Test
   void overflowingTotalsFail() {
     Aggregates agg = new Aggregates();
     agg.add("M", 1, false, Long.MAX_VALUE);
     assertThrows(ArithmeticException.class, () -> agg.add("M", 1, false, 1));
+  }
+
+  /** Every group's numbers, unformatted (writeCsv would fail on an overflowing net). */
+  private static String groups(Aggregates agg) {
+    StringBuilder s = new StringBuilder();
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    agg.forEachGroup((m, day, count, g, r) -> lines.add(m + "|" + day + "|" + count + "|" + g + "|" + r));
+    java.util.Collections.sort(lines);
+    lines.forEach(l -> s.append(l).append('\n'));
+    return s.toString();
   }
 
   private static String csv(Aggregates agg) throws IOException {
