@@ -1,24 +1,31 @@
 #!/usr/bin/env bash
-# Benchmark: Ballast end to end on the embedded default against a plain single-threaded reference.
+# Benchmark: Ballast end to end on the embedded default against plain single-threaded programs.
 #
-#   bench/run.sh [--sizes 1000000,5000000,20000000] [--repeat 2] [--data DIR] [--cli] [--no-build]
-#                [-- extra BallastRun options, e.g. --chunk-bytes 8388608 --max-in-flight 4]
+#   bench/run.sh [--sizes 1000000,5000000,20000000] [--repeat 2] [--sides LIST] [--data DIR]
+#                [--cli] [--no-build] [-- extra BallastRun options, e.g. --chunk-bytes 8388608]
 #
 # For each size it generates a settlement input (once, under --data, default bench/target/data),
-# then runs the two sides alternately (--repeat times each, the order flipping every round):
-#   ballast    dev.ballast.bench.BallastRun: what `ballast run` does (embedded Temporal service and
-#              worker in one JVM, default settings, the JVM started from the build's class-data-sharing
-#              archive as ./ballast starts it), plus stage times read from the histories;
-#              with --cli the real `./ballast run` is timed instead (no stage times)
-#   reference  dev.ballast.bench.ReferenceJob: BufferedReader, regex, BigDecimal, one thread
-# It checks settlement.csv and rejects.jsonl are byte-identical, and prints medians of wall time,
-# rows/s, MB/s, peak RSS and CPU time, and the ratio ballast/reference.
+# then runs the sides alternately (--repeat times each, the order rotating every round):
+#   ballast          dev.ballast.bench.BallastRun: what `ballast run` does (embedded Temporal service
+#                    and worker in one JVM, default settings, the JVM started from the build's
+#                    class-data-sharing archive as ./ballast starts it), plus stage times read from
+#                    the histories; with --cli the real `./ballast run` is timed instead
+#   straightforward  dev.ballast.bench.StraightforwardJob: the honest baseline, plain Java on one
+#                    thread (BufferedReader, a hand-written CSV split, a shape check before
+#                    BigDecimal and OffsetDateTime.parse, a HashMap of totals sorted at the end)
+#   naive            dev.ballast.bench.ReferenceJob: a regex per row and per field, a Jackson tree
+#                    per reject
+#   floor            dev.ballast.bench.ReadFloor: one thread that only reads the bytes, counts lines
+# --sides picks some of them (default: all four). It checks that every job side's settlement.csv
+# and rejects.jsonl are byte-identical, and prints medians of wall time, rows/s, MB/s, peak RSS,
+# CPU time and CPU seconds per million rows, and Ballast's wall-time ratio to each other side.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 sizes="1000000,5000000,20000000"
 repeat=2
+sides="ballast,straightforward,naive,floor"
 data="$here/target/data"
 cli=0
 build=1
@@ -27,11 +34,12 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
+    --sides) sides="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
     --cli) cli=1; shift ;;
     --no-build) build=0; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -82,6 +90,10 @@ same_outputs() {
 }
 
 IFS=',' read -ra size_list <<<"$sizes"
+IFS=',' read -ra side_list <<<"$sides"
+for side in "${side_list[@]}"; do
+  case "$side" in ballast|straightforward|naive|floor) ;; *) echo "unknown side $side (see --help)" >&2; exit 2 ;; esac
+done
 for n in "${size_list[@]}"; do
   input="$data/settlement-$n.csv"
   if [[ ! -f "$input" ]]; then
@@ -89,38 +101,49 @@ for n in "${size_list[@]}"; do
     java -cp "$cp" dev.ballast.starter.StarterMain generate settlement --rows "$n" "$input" >&2
   fi
   for ((r = 1; r <= repeat; r++)); do
-    if ((r % 2 == 1)); then order=(ballast reference); else order=(reference ballast); fi
+    # Rotate the order every round, so that no side always runs first (or right after another).
+    k=${#side_list[@]}
+    order=()
+    for ((i = 0; i < k; i++)); do order+=("${side_list[$(( (i + r - 1) % k ))]}"); done
     for side in "${order[@]}"; do
       outdir="$data/out-$n-$side"
       rm -rf "$outdir"
       sync
-      if [[ $side == reference ]]; then
-        m=$(measure "$data/run-$n-$side-$r" java -cp "$cp" dev.ballast.bench.ReferenceJob "$outdir" "$input")
-        stages="-"; overhead="-"
-      elif [[ $cli == 1 ]]; then
-        m=$(measure "$data/run-$n-$side-$r" "$root/ballast" run --type settlement --input "$input" --output "$outdir" "${extra[@]}")
-        stages="-"; overhead="-"
-      else
-        m=$(measure "$data/run-$n-$side-$r" java ${cds[@]+"${cds[@]}"} -cp "$cp" dev.ballast.bench.BallastRun "${extra[@]}" "$outdir" "$input")
-        stages=$(sed -n 's/^stages: //p' "$data/run-$n-$side-$r.log")
-        overhead=$(sed -n "s/.*= \([0-9.]*\)%;.*/\1/p" <<<"$stages")
-      fi
+      stages="-"; overhead="-"
+      case "$side" in
+        naive) m=$(measure "$data/run-$n-$side-$r" java -cp "$cp" dev.ballast.bench.ReferenceJob "$outdir" "$input") ;;
+        straightforward) m=$(measure "$data/run-$n-$side-$r" java -cp "$cp" dev.ballast.bench.StraightforwardJob "$outdir" "$input") ;;
+        floor) m=$(measure "$data/run-$n-$side-$r" java -cp "$cp" dev.ballast.bench.ReadFloor "$input") ;;
+        ballast)
+          if [[ $cli == 1 ]]; then
+            m=$(measure "$data/run-$n-$side-$r" "$root/ballast" run --type settlement --input "$input" --output "$outdir" "${extra[@]}")
+          else
+            m=$(measure "$data/run-$n-$side-$r" java ${cds[@]+"${cds[@]}"} -cp "$cp" dev.ballast.bench.BallastRun "${extra[@]}" "$outdir" "$input")
+            stages=$(sed -n 's/^stages: //p' "$data/run-$n-$side-$r.log")
+            overhead=$(sed -n "s/.*= \([0-9.]*\)%;.*/\1/p" <<<"$stages")
+          fi ;;
+      esac
       read -r wall rss cpu <<<"$m"
       echo "$n rows, round $r, $side: ${wall}s, peak RSS $((rss / 1024)) MB, CPU ${cpu}s ${stages:+$stages}" >&2
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$side" "$r" "$wall" "$rss" "$cpu" "$overhead" "$stages" >>"$results"
     done
-    if ! same_outputs "$data/out-$n-ballast" "$data/out-$n-reference"; then
-      echo "MISMATCH: $n rows, round $r: Ballast and the reference produced different outputs" >&2
-      exit 1
-    fi
+    first=""
+    for side in "${side_list[@]}"; do
+      [[ $side == floor ]] && continue
+      if [[ -z $first ]]; then first=$side; continue; fi
+      if ! same_outputs "$data/out-$n-$first" "$data/out-$n-$side"; then
+        echo "MISMATCH: $n rows, round $r: $first and $side produced different outputs" >&2
+        exit 1
+      fi
+    done
   done
-  echo "$n rows: outputs identical (settlement.csv, rejects.jsonl)" >&2
+  [[ -n ${first:-} ]] && echo "$n rows: outputs identical (settlement.csv, rejects.jsonl) across ${sides}" >&2
 done
 
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(java -version 2>&1 | head -1), load now $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "medians of $repeat runs each; results in $results"
-awk -F'\t' -v data="$data" '
+awk -F'\t' -v data="$data" -v sides="$sides" '
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ")
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -134,20 +157,20 @@ awk -F'\t' -v data="$data" '
     if (!($1 in seen)) { seen[$1] = 1; order[++count] = $1 }
   }
   END {
-    printf "| rows | side | wall s | rows/s | MB/s | peak RSS MB | CPU s | Temporal overhead | Ballast/reference wall |\n"
-    printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n"
+    ns = split(sides, side, ",")
+    printf "| rows | side | wall s | rows/s | MB/s | peak RSS MB | CPU s | CPU s per M rows | Temporal overhead | Ballast/side wall |\n"
+    printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     for (k = 1; k <= count; k++) {
       n = order[k]
       cmd = "stat -L -c %s " data "/settlement-" n ".csv"; cmd | getline bytes; close(cmd)
-      rw = median(wall[n SUBSEP "reference"])
-      for (s = 1; s <= 2; s++) {
-        side = s == 1 ? "ballast" : "reference"
-        key = n SUBSEP side
+      bw = (n SUBSEP "ballast") in wall ? median(wall[n SUBSEP "ballast"]) : 0
+      for (s = 1; s <= ns; s++) {
+        key = n SUBSEP side[s]
         if (!(key in wall)) continue
-        w = median(wall[key])
+        w = median(wall[key]); c = median(cpu[key])
         o = (key in ovh) ? sprintf("%.1f%%", median(ovh[key])) : "-"
-        ratio = side == "ballast" && rw > 0 ? sprintf("%.2f", w / rw) : ""
-        printf "| %d | %s | %.2f | %.0f | %.1f | %.0f | %.1f | %s | %s |\n", n, side, w, n / w, bytes / 1048576 / w, median(rss[key]) / 1024, median(cpu[key]), o, ratio
+        ratio = side[s] != "ballast" && bw > 0 && w > 0 ? sprintf("%.2f", bw / w) : ""
+        printf "| %d | %s | %.2f | %.0f | %.1f | %.0f | %.1f | %.2f | %s | %s |\n", n, side[s], w, n / w, bytes / 1048576 / w, median(rss[key]) / 1024, c, c / (n / 1000000), o, ratio
       }
     }
   }' "$results"
