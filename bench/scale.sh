@@ -3,13 +3,16 @@
 # the embedded service and on a real Temporal server (temporal server start-dev, from
 # scripts/install-temporal.sh), with an in-process worker (dev.ballast.bench.ScaleRun).
 #
-#   bench/scale.sh [--chunks 1000,10000,100000] [--files 50000] [--services embedded,real]
+#   bench/scale.sh [--chunks 1000,10000,100000] [--files 50000] [--services embedded,real,in-process]
 #                  [--data DIR] [--chunk-bytes 1024]
 #
 # Chunks of --chunk-bytes over one generated file (about 68 bytes a row), or one chunk per file over
 # a directory of --files files of 3 rows. Prints one "scale:" line per job: wall time, process stage
 # time per chunk, per workflow (job, plan, process, merge, commit) its runs, peak events, largest
 # payload and largest history, the worker's peak heap, and whether the outputs equal the reference.
+# Services: embedded (the embedded service, the worker connected over loopback gRPC as a worker
+# process of its own is, so without sticky execution), in-process (the embedded service and the
+# worker in one JVM, sticky execution on: what `ballast run` does), real (temporal server start-dev).
 # Build first: mvn -q -B -pl bench -am package -DskipTests (-Dballast.cds.skip=true).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --services) services="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
     --chunk-bytes) chunk_bytes="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -41,6 +44,7 @@ run() { # SERVICE LABEL INPUT...
   rm -rf "$out" "$out.reference" "$out.server"
   local flag=()
   [[ $service == real ]] && flag=(--real)
+  [[ $service == in-process ]] && flag=(--in-process)
   echo "== $label on $service" >&2
   java -Xmx2g -cp "$cp" dev.ballast.bench.ScaleRun "${flag[@]}" --chunk-bytes "$chunk_bytes" "$out" "$@"
   rm -rf "$out" "$out.reference" "$out.server"

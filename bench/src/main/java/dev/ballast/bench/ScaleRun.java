@@ -54,6 +54,7 @@ public final class ScaleRun {
       System.exit(0);
     }
     boolean real = false;
+    boolean inProcess = false;
     long chunkBytes = 4096;
     int maxInFlight = 32;
     int slots = 16;
@@ -61,6 +62,7 @@ public final class ScaleRun {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--real" -> real = true;
+        case "--in-process" -> inProcess = true;
         case "--chunk-bytes" -> chunkBytes = Long.parseLong(args[++i]);
         case "--max-in-flight" -> maxInFlight = Integer.parseInt(args[++i]);
         case "--chunk-slots" -> slots = Integer.parseInt(args[++i]);
@@ -69,7 +71,7 @@ public final class ScaleRun {
     }
     if (rest.size() < 2) {
       System.err.println(
-          "usage: ScaleRun [--real] [--chunk-bytes N] [--max-in-flight K] [--chunk-slots S] OUTPUT_DIR INPUT...");
+          "usage: ScaleRun [--real | --in-process] [--chunk-bytes N] [--max-in-flight K] [--chunk-slots S] OUTPUT_DIR INPUT...");
       System.exit(2);
     }
     Path output = Path.of(rest.get(0)).toAbsolutePath();
@@ -95,12 +97,19 @@ public final class ScaleRun {
     sampler.setDaemon(true);
 
     String line;
+    // --in-process: the embedded service and the worker in one JVM over an in-process channel,
+    // sticky execution on, as `ballast run` runs a job; otherwise over loopback gRPC, as a
+    // worker of its own connects (on the embedded service then without sticky execution).
+    EmbeddedTemporal embedded = inProcess && !real ? EmbeddedTemporal.start(0) : null;
     try (TestTemporal service = real
         ? RealTemporalServer.start(RealTemporalServer.options().in(output.resolveSibling(output.getFileName() + ".server")))
-        : TestTemporal.embedded()) {
+        : embedded != null ? wrap(embedded) : TestTemporal.embedded()) {
       WorkerSettings settings = WorkerSettings.defaults(service.address()).withChunkSlots(slots);
       WorkerService worker =
           Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
+      if (embedded != null) {
+        worker.useInProcessChannel(embedded.inProcessChannel());
+      }
       worker.start();
       try {
         WorkflowClient client = worker.client();
@@ -113,7 +122,8 @@ public final class ScaleRun {
         StageTimes times = StageTimes.read(client, id);
         List<String> stageIds = Stream.of(Stage.values()).map(s -> JobWorkflow.stageId(id, s)).toList();
         List<HistoryLimits.Run> runs = HistoryLimits.of(client, id, stageIds);
-        line = describe(service.kind().name().toLowerCase(), result, inputs, wallMillis, times, runs, peakHeap.get())
+        String kind = embedded != null ? "in-process" : service.kind().name().toLowerCase();
+        line = describe(kind, result, inputs, wallMillis, times, runs, peakHeap.get())
             + " outputs " + compare(output, inputs);
       } finally {
         worker.stop();
@@ -121,6 +131,25 @@ public final class ScaleRun {
     }
     System.out.println(line);
     System.exit(0);
+  }
+
+  private static TestTemporal wrap(EmbeddedTemporal embedded) {
+    return new TestTemporal() {
+      @Override
+      public Kind kind() {
+        return Kind.EMBEDDED;
+      }
+
+      @Override
+      public String address() {
+        return embedded.address();
+      }
+
+      @Override
+      public void close() {
+        embedded.close();
+      }
+    };
   }
 
   private static String describe(

@@ -20,7 +20,7 @@ public final class LineSource implements RecordSource<Line> {
   private final FileChannel in;
   private final long end;
   private final Line current = new Line();
-  private byte[] buf = new byte[READ_STEP];
+  private byte[] buf;
   private int bufStart;
   private int bufEnd;
   /** File offset of {@code buf[0]}. */
@@ -32,6 +32,8 @@ public final class LineSource implements RecordSource<Line> {
     this.end = end;
     this.bufOffset = from.offset();
     this.line = from.line();
+    // A small range (a chunk of a few KiB) needs no 256 KiB buffer; a long line grows it.
+    this.buf = new byte[(int) Math.max(4096, Math.min(READ_STEP, end - from.offset()))];
   }
 
   /** Opens {@code file} at {@code from}, reading up to byte offset {@code end}. */

@@ -281,7 +281,7 @@ public final class RecordChunkRunner {
   static String crc32c(Path file, ChunkRef chunk) throws IOException {
     CRC32C crc = new CRC32C();
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer buf = ByteBuffer.allocate(64 << 10);
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.max(1, Math.min(64 << 10, chunk.end() - chunk.start())));
       long pos = chunk.start();
       while (pos < chunk.end()) {
         buf.clear().limit((int) Math.min(buf.capacity(), chunk.end() - pos));
