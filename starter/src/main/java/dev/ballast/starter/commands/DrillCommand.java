@@ -111,7 +111,7 @@ public class DrillCommand extends BaseCommand {
       WorkflowStub stub = WorkflowStub.fromTyped(drill);
       out().println("drill " + drillId + " started: a worker polling " + TaskQueues.DRILLS
           + " stops mid-chunk; objective " + maxFailover
-          + (pool == null ? "" : "; drill workers: " + String.join(", ", pool)));
+          + (pool == null ? "" : "; workers that polled it lately: " + String.join(", ", pool)));
       out().flush();
       DrillReport report;
       try {
