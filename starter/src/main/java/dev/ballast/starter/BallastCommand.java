@@ -42,7 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "  3  job cancelled or terminated",
       "  4  cannot reach Temporal",
       "  5  job id conflict, or job not found (setup: a search attribute registered with another type)",
-      "  6  drill failed: no worker took the drill over within its objective, or none polls the drill queue",
+      "  6  drill failed: no worker took the drill over within its objective, none polls its queues, or wrong output",
       "  75 (ballast worker --allow-drills) the worker process was stopped by a failover drill"
     },
     subcommands = {

@@ -100,6 +100,15 @@ class DrillIT {
   }
 
   @Test
+  @Order(0)
+  void withoutAnyWorkerTheDrillFailsAtOnceSayingWhy() {
+    Cli.Result r = cli("drill");
+    assertEquals(ExitCodes.DRILL_FAILED, r.code(), r.out() + r.err());
+    assertEquals("drill failed: no worker polls ballast-jobs, where the drill's workflow runs (start `ballast worker`)",
+        r.err().trim());
+  }
+
+  @Test
   @Order(1)
   void withoutDrillWorkersTheDrillFailsAtOnceSayingWhy() throws Exception {
     // An ordinary worker (no --allow-drills): it runs the drill's workflow but never its chunk.
@@ -121,7 +130,7 @@ class DrillIT {
     Cli.Result r = cli("drill", "--max-failover", "5s", "--alert-webhook", hookUrl());
     System.out.printf("drill with one worker took %d ms:%n%s%s%n", (System.nanoTime() - t0) / 1_000_000, r.out(), r.err());
     assertEquals(ExitCodes.DRILL_FAILED, r.code(), r.out() + r.err());
-    assertTrue(r.err().contains("one worker polls ballast-drills (solo)"), r.err());
+    assertTrue(r.err().contains("only one worker polled ballast-drills lately (solo)"), r.err());
     assertTrue(r.out().contains("FAILED: worker solo stopped mid-chunk and no other worker resumed the chunk"
         + " within 5.0 s"), r.out());
     assertTrue(r.out().contains("  failover   none (no other worker resumed the chunk) (objective 5.0 s)"), r.out());
@@ -141,9 +150,7 @@ class DrillIT {
   @Order(3)
   void threeDrillWorkersPassAndReportTheFailoverTime() throws Exception {
     List<String> names = List.of("drill-a", "drill-b", "drill-c");
-    for (String name : names) {
-      workers.start(name, true, true);
-    }
+    workers.startAll(names, true, true);
     int alertsBefore = alerts.size();
     long t0 = System.nanoTime();
     Cli.Result r = cli("drill", "--max-failover", "30s", "--alert-webhook", hookUrl());

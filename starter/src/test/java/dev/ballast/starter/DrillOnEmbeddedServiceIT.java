@@ -36,8 +36,7 @@ class DrillOnEmbeddedServiceIT {
     Process server = startServer(serverLog);
     try (DrillProcesses workers = new DrillProcesses(awaitAddress(server, serverLog), dir.resolve("logs"))) {
       String address = awaitAddress(server, serverLog);
-      workers.start("embedded-a", true, false);
-      workers.start("embedded-b", true, false);
+      workers.startAll(List.of("embedded-a", "embedded-b"), true, false);
       long t0 = System.nanoTime();
       Cli.Result r = Cli.run(Map.of("TEMPORAL_ADDRESS", address), dir, "drill", "--max-failover", "30s");
       System.out.printf("drill on the embedded service took %d ms:%n%s%n", (System.nanoTime() - t0) / 1_000_000, r.out());

@@ -63,6 +63,23 @@ final class DrillProcesses implements AutoCloseable {
   /** Starts worker {@code identity} and waits until it polls. */
   synchronized Worker start(String identity, boolean allowDrills, boolean metrics)
       throws IOException, InterruptedException {
+    return startAll(List.of(identity), allowDrills, metrics).get(0);
+  }
+
+  /** Starts the workers {@code identities} at once, then waits until each polls. */
+  synchronized List<Worker> startAll(List<String> identities, boolean allowDrills, boolean metrics)
+      throws IOException, InterruptedException {
+    List<Worker> launched = new ArrayList<>();
+    for (String identity : identities) {
+      launched.add(launch(identity, allowDrills, metrics));
+    }
+    for (Worker w : launched) {
+      w.processes().awaitLog("worker-1", "polling", Duration.ofSeconds(60));
+    }
+    return launched;
+  }
+
+  private Worker launch(String identity, boolean allowDrills, boolean metrics) throws IOException {
     Map<String, String> env = new HashMap<>();
     env.put("BALLAST_IDENTITY", identity);
     env.put("BALLAST_CHUNK_SLOTS", "1");
@@ -77,7 +94,7 @@ final class DrillProcesses implements AutoCloseable {
     WorkerProcesses p = new WorkerProcesses(address, logs.resolve(identity), env, main);
     Worker w = new Worker(identity, p, port);
     started.add(w);
-    p.start();
+    p.launch();
     return w;
   }
 

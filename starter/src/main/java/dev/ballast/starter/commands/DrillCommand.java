@@ -47,8 +47,9 @@ import picocli.CommandLine.Option;
           + " queue (" + TaskQueues.DRILLS + "): production work is never hit. The drill's workflow runs"
           + " on the jobs queue and sends the alert itself, so it needs at least one ordinary worker too.",
       "Exit 0 when the drill passed; " + ExitCodes.DRILL_FAILED + " when it failed (no other worker took"
-          + " over in time, e.g. a pool of one; none polls the drill queue; wrong output), after alerting"
-          + " --alert-webhook with event DRILL_FAILED.",
+          + " over in time, e.g. a pool of one; no worker polls the drill or the jobs queue; wrong output),"
+          + " after alerting --alert-webhook with event DRILL_FAILED (a failure found before the drill"
+          + " starts is not alerted).",
       "On a schedule: ballast schedule create nightly-drill --cron \"0 3 * * *\" --drill."
     })
 public class DrillCommand extends BaseCommand {
@@ -59,8 +60,8 @@ public class DrillCommand extends BaseCommand {
       paramLabel = "DURATION",
       description =
           "The objective: the longest acceptable time from the worker's stop to another worker resuming"
-              + " the chunk (default 30s). A failover takes at least about 4 s (3 s heartbeat timeout,"
-              + " 1 s retry interval).")
+              + " the chunk (default 30s). A failover takes about 3-4 s at best: the server waits for"
+              + " the chunk's 3 s heartbeat timeout, then a 1 s retry interval.")
   String maxFailover = "30s";
 
   @Option(
@@ -86,7 +87,13 @@ public class DrillCommand extends BaseCommand {
     JobConnection.requireAddress(temporal.address(env()), "drill");
     try (JobConnection connection = JobConnection.open(temporal, env(), "drill")) {
       WorkflowClient client = connection.client();
-      List<String> pool = drillPollers(connection);
+      List<String> jobWorkers = pollers(connection, TaskQueues.JOBS, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW);
+      if (jobWorkers != null && jobWorkers.isEmpty()) {
+        throw new CliException(
+            ExitCodes.DRILL_FAILED,
+            "drill failed: no worker polls " + TaskQueues.JOBS + ", where the drill's workflow runs (start `ballast worker`)");
+      }
+      List<String> pool = pollers(connection, TaskQueues.DRILLS, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY);
       if (pool != null && pool.isEmpty()) {
         throw new CliException(
             ExitCodes.DRILL_FAILED,
@@ -94,7 +101,7 @@ public class DrillCommand extends BaseCommand {
                 + " (start workers with `ballast worker --allow-drills`; workers without it are never drilled)");
       }
       if (pool != null && pool.size() == 1) {
-        err().println("warning: one worker polls " + TaskQueues.DRILLS + " (" + pool.get(0)
+        err().println("warning: only one worker polled " + TaskQueues.DRILLS + " lately (" + pool.get(0)
             + "): no other drill worker can take over, the drill will fail");
         err().flush();
       }
@@ -151,10 +158,11 @@ public class DrillCommand extends BaseCommand {
   }
 
   /**
-   * The identities polling the drill queue, as the server's DescribeTaskQueue lists them; null when
-   * the service cannot say (the embedded service): the drill's own bounded wait then decides.
+   * The identities that polled {@code queue} lately, as the server's DescribeTaskQueue lists them
+   * (a worker that died a few minutes ago may still be listed); null when the service cannot say
+   * (the embedded service): the drill's own bounded wait then decides.
    */
-  static List<String> drillPollers(JobConnection connection) {
+  static List<String> pollers(JobConnection connection, String queue, TaskQueueType type) {
     try {
       List<PollerInfo> pollers =
           connection
@@ -163,8 +171,8 @@ public class DrillCommand extends BaseCommand {
               .describeTaskQueue(
                   DescribeTaskQueueRequest.newBuilder()
                       .setNamespace(connection.client().getOptions().getNamespace())
-                      .setTaskQueue(TaskQueue.newBuilder().setName(TaskQueues.DRILLS).build())
-                      .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)
+                      .setTaskQueue(TaskQueue.newBuilder().setName(queue).build())
+                      .setTaskQueueType(type)
                       .build())
               .getPollersList();
       List<String> ids = new ArrayList<>();
