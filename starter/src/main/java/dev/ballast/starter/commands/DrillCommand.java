@@ -9,6 +9,7 @@ import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.CliException;
 import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.JobConnection;
+import dev.ballast.starter.JobFlags;
 import dev.ballast.starter.Jobs;
 import dev.ballast.starter.TemporalOptions;
 import io.grpc.Status;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
@@ -139,14 +141,14 @@ public class DrillCommand extends BaseCommand {
   }
 
   /** The request of {@code ballast drill} or a scheduled drill; durations checked. */
-  static DrillRequest request(String maxFailover, String timeout, List<String> webhooks, java.util.Map<String, String> env) {
+  static DrillRequest request(String maxFailover, String timeout, List<String> webhooks, Map<String, String> env) {
     Duration max = ScheduleCommand.duration("--max-failover", maxFailover);
     Duration total = ScheduleCommand.duration("--timeout", timeout);
     if (max.isZero() || max.isNegative() || total.compareTo(max) <= 0) {
       throw new CliException(ExitCodes.USAGE, "--max-failover must be positive and shorter than --timeout");
     }
     List<String> hooks = new ArrayList<>(webhooks);
-    String fromEnv = env.get(dev.ballast.starter.JobFlags.ENV_ALERT_WEBHOOKS);
+    String fromEnv = env.get(JobFlags.ENV_ALERT_WEBHOOKS);
     if (hooks.isEmpty() && fromEnv != null) {
       for (String w : fromEnv.split(",")) {
         if (!w.isBlank()) {
