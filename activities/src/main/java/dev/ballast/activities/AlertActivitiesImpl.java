@@ -100,8 +100,14 @@ public class AlertActivitiesImpl implements AlertActivities {
     }
   }
 
-  /** The one-line {@code text}: {@code Ballast job X (settlement) FAILED in PROCESS: ...}. */
+  /**
+   * The one-line {@code text}: {@code Ballast job X (settlement) FAILED in PROCESS: ...}, or {@code
+   * Ballast failover drill X FAILED: ...}.
+   */
   static String text(AlertRequest r) {
+    if (AlertRequest.DRILL_FAILED.equals(r.event())) {
+      return "Ballast failover drill " + r.jobId() + " FAILED: " + r.message();
+    }
     String what =
         switch (r.event()) {
           case AlertRequest.COMPLETED -> "completed";

@@ -14,5 +14,12 @@ public final class TaskQueues {
   /** Chunk-processing activities. */
   public static final String CHUNKS = "ballast-chunks";
 
+  /**
+   * Failover drills' activities ({@code ballast drill}): polled only by workers started with {@code
+   * --allow-drills}, because a drill chunk stops the worker process running it. Production work never
+   * goes there.
+   */
+  public static final String DRILLS = "ballast-drills";
+
   private TaskQueues() {}
 }

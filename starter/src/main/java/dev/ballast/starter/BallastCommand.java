@@ -1,6 +1,7 @@
 package dev.ballast.starter;
 
 import dev.ballast.starter.commands.CancelCommand;
+import dev.ballast.starter.commands.DrillCommand;
 import dev.ballast.starter.commands.GenerateCommand;
 import dev.ballast.starter.commands.JobsCommand;
 import dev.ballast.starter.commands.ListCommand;
@@ -40,7 +41,9 @@ import picocli.CommandLine.Model.CommandSpec;
       "  2  bad usage or bad job spec (nothing was started)",
       "  3  job cancelled or terminated",
       "  4  cannot reach Temporal",
-      "  5  job id conflict, or job not found (setup: a search attribute registered with another type)"
+      "  5  job id conflict, or job not found (setup: a search attribute registered with another type)",
+      "  6  drill failed: no worker took the drill over within its objective, none polls its queues, or wrong output",
+      "  75 (ballast worker --allow-drills) the worker process was stopped by a failover drill"
     },
     subcommands = {
       RunCommand.class,
@@ -57,7 +60,8 @@ import picocli.CommandLine.Model.CommandSpec;
       GenerateCommand.class,
       VerifyCommand.class,
       JobsCommand.class,
-      ScheduleCommand.class
+      ScheduleCommand.class,
+      DrillCommand.class
     })
 public class BallastCommand implements Runnable {
   @CommandLine.Spec CommandSpec spec;

@@ -14,6 +14,11 @@ public final class ExitCodes {
   public static final int UNREACHABLE = 4;
   /** Job id conflict (already running or completed) or job not found. */
   public static final int CONFLICT_OR_NOT_FOUND = 5;
+  /**
+   * A failover drill failed: no worker polls the drill queue, no other worker took the chunk over
+   * within the objective, or its output was wrong.
+   */
+  public static final int DRILL_FAILED = 6;
 
   private ExitCodes() {}
 }

@@ -201,6 +201,11 @@ public class JobFlags {
     return specFile != null && PipelineSpecLoader.isPipeline(cwd.resolve(specFile)) ? cwd.resolve(specFile) : null;
   }
 
+  /** The {@code --alert-webhook} URLs given. */
+  public List<String> alertWebhooks() {
+    return List.copyOf(alertWebhooks);
+  }
+
   public boolean rerun() {
     return rerun;
   }

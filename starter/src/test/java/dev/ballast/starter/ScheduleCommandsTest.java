@@ -8,9 +8,11 @@ import com.google.inject.Guice;
 import dev.ballast.activities.settlement.ReferenceSettlement;
 import dev.ballast.activities.settlement.SampleGenerator;
 import dev.ballast.api.model.JobResult;
+import dev.ballast.api.model.PipelineResult;
 import dev.ballast.testkit.TestTemporal;
 import dev.ballast.worker.WorkerModule;
 import dev.ballast.workflows.JobWorkflowImpl;
+import dev.ballast.workflows.PipelineWorkflowImpl;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
 import io.temporal.client.WorkflowClient;
@@ -178,6 +180,59 @@ class ScheduleCommandsTest {
     }
     Cli.Result gone = service.run("schedule", "describe", "daily");
     assertEquals(5, gone.code(), gone.out() + gone.err());
+  }
+
+  @Test
+  void aScheduledPipelineRendersEachStageForItsRunsNominalDate() throws Exception {
+    Path dir = service.dir;
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    LocalDate first = today.minusDays(3);
+    LocalDate last = today.minusDays(2);
+    for (LocalDate d = first.minusDays(1); d.isBefore(last); d = d.plusDays(1)) {
+      Path input = dir.resolve("pin/" + d + ".csv");
+      Files.createDirectories(input.getParent());
+      SampleGenerator.write(input, 300 + d.getDayOfMonth() * 11L, d.getDayOfMonth());
+    }
+    Path spec = dir.resolve("nightly-pipe.json");
+    Files.writeString(spec, "{\"stages\": ["
+        + "{\"type\": \"settlement\", \"inputs\": [\"pin/{date-1}.csv\"], \"output\": \"pout/{date}/settled\"},"
+        + "{\"type\": \"wordcount\", \"output\": \"pout/{date}/words\", \"parameters\": {\"column\": \"merchant_id\"}}]}");
+    Cli.Result create =
+        service.run("schedule", "create", "pipe", "--cron", "0 2 * * *", "--timezone", "UTC", spec.toString());
+    assertEquals(0, create.code(), create.out() + create.err());
+    WorkerService worker = worker();
+    try {
+      Cli.Result describe = service.run("schedule", "describe", "pipe");
+      assertTrue(describe.out().contains("stage 2        wordcount: (stage 1's output) -> "), describe.out());
+      Cli.Result backfill =
+          service.run("schedule", "backfill", "pipe", "--from", first.toString(), "--to", last.toString());
+      assertEquals(0, backfill.code(), backfill.out() + backfill.err());
+      List<String> runs = waitForRecent("pipe", 2);
+      assertEquals(List.of("pipe-" + first + "T02:00:00Z", "pipe-" + last + "T02:00:00Z"), runs.stream().sorted().toList());
+      for (String id : runs) {
+        PipelineResult result = client.newUntypedWorkflowStub(id).getResult(120, TimeUnit.SECONDS, PipelineResult.class);
+        LocalDate nominal = LocalDate.parse(id.substring("pipe-".length(), "pipe-".length() + 10));
+        // Every stage's job id names the schedule and the nominal time.
+        assertEquals(id, result.pipelineId());
+        assertEquals(id + ".1-settlement", result.stages().get(0).jobId());
+        assertEquals(id + ".2-wordcount", result.stages().get(1).jobId());
+        Path settled = dir.resolve("pout/" + nominal + "/settled").toAbsolutePath().normalize();
+        assertEquals(settled.toString(), Path.of(result.stages().get(0).outputDir()).normalize().toString(), id);
+        ReferenceSettlement.Result expected =
+            ReferenceSettlement.compute(List.of(dir.resolve("pin/" + nominal.minusDays(1) + ".csv")), DEFAULT_RATES);
+        assertEquals(expected.settlementCsv(), Files.readString(settled.resolve("settlement.csv")), id);
+        // The second stage read that date's settlement.csv, and published next to it.
+        Path words = dir.resolve("pout/" + nominal + "/words").toAbsolutePath().normalize();
+        assertEquals(words.toString(), Path.of(result.stages().get(1).outputDir()).normalize().toString(), id);
+        assertTrue(Files.exists(words.resolve("wordcount.csv")), id);
+        long settledRows = expected.settlementCsv().lines().count() - 1;
+        assertEquals(settledRows, result.stages().get(1).counts().rows(), id);
+        WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(id), PipelineWorkflowImpl.class);
+      }
+    } finally {
+      worker.stop();
+      service.run("schedule", "delete", "pipe");
+    }
   }
 
   @Test

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Entry point of {@code ballast-worker.jar}: reads {@link WorkerSettings} from the environment,
  * starts a {@link WorkerService} and runs until SIGTERM or Ctrl-C, which stop it gracefully
- * (exit 0). Exits 2 on bad settings, 4 when Temporal cannot be reached. With {@code
+ * (exit 0). Exits 2 on bad settings, 4 when Temporal cannot be reached, 75 when a failover drill
+ * stopped it ({@code BALLAST_ALLOW_DRILLS=true}, see {@link DrillWorker}). With {@code
  * BALLAST_METRICS_PORT} set it serves {@code /metrics}, {@code /healthz} and {@code /readyz} there
  * (see {@link HealthServer}).
  */
@@ -22,8 +23,10 @@ public final class WorkerMain {
   public static void main(String[] args) throws InterruptedException {
     WorkerSettings settings;
     ConnectionSettings connection;
+    boolean allowDrills;
     try {
       settings = WorkerSettings.fromEnv();
+      allowDrills = DrillWorker.allowedByEnv(System.getenv());
       connection = ConnectionSettings.fromEnv();
       DataRoots.fromEnv();
     } catch (IllegalArgumentException e) {
@@ -32,7 +35,7 @@ public final class WorkerMain {
       return;
     }
     Injector injector = Guice.createInjector(new WorkerModule(settings, connection));
-    WorkerService service = injector.getInstance(WorkerService.class);
+    WorkerService service = injector.getInstance(WorkerService.class).withDrills(allowDrills);
     HealthServer health;
     try {
       Integer metricsPort = HealthServer.portFromEnv(System.getenv());

@@ -8,6 +8,7 @@ import dev.ballast.activities.PipelineActivitiesImpl;
 import dev.ballast.activities.PlanActivitiesImpl;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.workflows.CommitWorkflowImpl;
+import dev.ballast.workflows.DrillWorkflowImpl;
 import dev.ballast.workflows.JobWorkflowImpl;
 import dev.ballast.workflows.MergeWorkflowImpl;
 import dev.ballast.workflows.PipelineWorkflowImpl;
@@ -60,6 +61,7 @@ public class WorkerService {
   private ConnectionSettings connectionSettings;
   private ManagedChannel inProcessChannel;
   private boolean warmUp = true;
+  private boolean allowDrills;
 
   @Inject
   public WorkerService(
@@ -109,6 +111,9 @@ public class WorkerService {
                   .build());
       for (String queue : settings.queues()) {
         register(newFactory, queue);
+      }
+      if (allowDrills) {
+        DrillWorker.register(newFactory, settings, metrics);
       }
       beforeStart.accept(newFactory);
       newFactory.start();
@@ -187,6 +192,7 @@ public class WorkerService {
         MergeWorkflowImpl.class,
         CommitWorkflowImpl.class);
     worker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(DrillWorkflowImpl.class);
   }
 
   /**
@@ -310,6 +316,15 @@ public class WorkerService {
    */
   public synchronized WorkerService withWarmUp(boolean enabled) {
     this.warmUp = enabled;
+    return this;
+  }
+
+  /**
+   * Whether this worker also polls the failover-drill queue ({@link DrillWorker}); off by default.
+   * Call before {@link #start()}.
+   */
+  public synchronized WorkerService withDrills(boolean allowed) {
+    this.allowDrills = allowed;
     return this;
   }
 

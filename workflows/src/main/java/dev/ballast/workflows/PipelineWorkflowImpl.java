@@ -2,6 +2,7 @@ package dev.ballast.workflows;
 
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.activity.PipelineActivities;
+import dev.ballast.api.model.DateTemplates;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.OutputFile;
@@ -16,6 +17,7 @@ import dev.ballast.api.workflow.PipelineWorkflow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.SearchAttributeKey;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ChildWorkflowFailure;
@@ -25,6 +27,9 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -55,6 +60,13 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
               .build());
 
+  /**
+   * Version marker of scheduled pipelines: a pipeline a schedule started (memo {@value
+   * DateTemplates#MEMO_SCHEDULE}) takes its run's workflow id (the schedule's id and the nominal
+   * time) as its id and renders {@code {date}} placeholders in its stages for the nominal date.
+   */
+  static final String SCHEDULE_DATES_CHANGE = "pipeline-schedule-dates";
+
   private String current;
   /** What the {@code pipelineProgress} query answers; only ever replaced, never mutated. */
   private PipelineProgress progress;
@@ -64,6 +76,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     if (spec.stages() == null || spec.stages().isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure("pipeline " + spec.id() + " has no stages", "BAD_SPEC");
     }
+    spec = renderDates(spec);
     List<StageProgress> initial = new ArrayList<>();
     for (int i = 0; i < spec.stages().size(); i++) {
       String type = spec.stages().get(i).type();
@@ -116,6 +129,48 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     current = null;
     progress = new PipelineProgress(progress.pipelineId(), -1, progress.stages());
     return new PipelineResult(spec.id(), List.copyOf(results), List.copyOf(skipped));
+  }
+
+  /**
+   * For a pipeline a schedule started: the spec with this run's id (so every stage's job id names
+   * the schedule and the nominal time) and each stage's date placeholders rendered for the run's
+   * nominal date, read from the {@value DateTemplates#SCHEDULED_START_TIME} search attribute in the
+   * zone of the memo, as {@link JobWorkflowImpl} does for a job: both come with the start event, so
+   * a replay, retry or backfill of the run reads the same inputs. Other pipelines are unchanged (and
+   * record no version marker).
+   */
+  private PipelineSpec renderDates(PipelineSpec spec) {
+    String schedule = Workflow.getMemo(DateTemplates.MEMO_SCHEDULE, String.class, String.class);
+    if (schedule == null
+        || Workflow.getVersion(SCHEDULE_DATES_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return spec;
+    }
+    String id = Workflow.getInfo().getWorkflowId();
+    OffsetDateTime nominal = null;
+    try {
+      nominal =
+          Workflow.getTypedSearchAttributes()
+              .get(SearchAttributeKey.forOffsetDateTime(DateTemplates.SCHEDULED_START_TIME));
+    } catch (RuntimeException e) {
+      log.warn("pipeline {}: cannot read {}: {}", id, DateTemplates.SCHEDULED_START_TIME, e.toString());
+    }
+    boolean dated = spec.stages().stream().anyMatch(DateTemplates::uses);
+    if (nominal == null) {
+      if (dated) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "pipeline " + id + " uses {date} in its stages but was not started by a schedule (no nominal time)",
+            "BAD_SPEC");
+      }
+      return new PipelineSpec(id, spec.stages());
+    }
+    String zoneName = Workflow.getMemo(DateTemplates.MEMO_TIMEZONE, String.class, String.class);
+    LocalDate date = nominal.atZoneSameInstant(ZoneId.of(zoneName == null ? "UTC" : zoneName)).toLocalDate();
+    log.info("pipeline {}: nominal date {}", id, date);
+    List<JobSpec> stages = new ArrayList<>();
+    for (JobSpec stage : spec.stages()) {
+      stages.add(DateTemplates.uses(stage) ? DateTemplates.render(stage, date) : stage);
+    }
+    return new PipelineSpec(id, List.copyOf(stages));
   }
 
   @Override

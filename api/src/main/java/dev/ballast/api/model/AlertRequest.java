@@ -6,8 +6,9 @@ package dev.ballast.api.model;
  * @param webhook the URL to POST to
  * @param jobId the job's id
  * @param type job type
- * @param event what happened: {@link #FAILED}, {@link #TOLERANCE_EXCEEDED}, {@link #COMPLETED} or
- *     {@link #DEADLINE_MISSED}
+ * @param event what happened: {@link #FAILED}, {@link #TOLERANCE_EXCEEDED}, {@link #COMPLETED},
+ *     {@link #DEADLINE_MISSED} or {@link #DRILL_FAILED} (then {@code jobId} is the drill's id and
+ *     {@code type} is {@code drill})
  * @param stage the stage the job was in (PLAN, PROCESS, MERGE, COMMIT) or DONE
  * @param message a human-readable description (the error of a failed job)
  * @param counts rows by outcome so far
@@ -30,4 +31,6 @@ public record AlertRequest(
   public static final String COMPLETED = "COMPLETED";
   /** The job had not completed by its spec's deadline; it goes on running. */
   public static final String DEADLINE_MISSED = "DEADLINE_MISSED";
+  /** A failover drill failed: no other worker took the chunk over in time, or its output was wrong. */
+  public static final String DRILL_FAILED = "DRILL_FAILED";
 }

@@ -3,8 +3,12 @@ package dev.ballast.starter.commands;
 import dev.ballast.api.JobSearchAttributes;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.model.DateTemplates;
+import dev.ballast.api.model.DrillRequest;
 import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.model.PipelineSpec;
+import dev.ballast.api.workflow.DrillWorkflow;
 import dev.ballast.api.workflow.JobWorkflow;
+import dev.ballast.api.workflow.PipelineWorkflow;
 import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.CliException;
 import dev.ballast.starter.ExitCodes;
@@ -51,8 +55,8 @@ import picocli.CommandLine.Parameters;
     name = "schedule",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a job on a calendar with a Temporal Schedule: create, list, describe, pause, unpause,"
-          + " trigger, backfill, delete.",
+      "Runs a job, a pipeline or a failover drill on a calendar with a Temporal Schedule: create,"
+          + " list, describe, pause, unpause, trigger, backfill, delete.",
       "A scheduled job's inputs, output and parameters may use {date} (the run's nominal date in the"
           + " schedule's zone, yyyy-MM-dd) and {date-N} (N days earlier); each run renders them from"
           + " its own nominal time, so a retried or backfilled run reads the same files. Each run's"
@@ -120,9 +124,17 @@ public class ScheduleCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "ID", description = "Schedule id; each run's job id is ID-<nominal time>.")
     String id;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "SPEC", description = SPEC_HELP)
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "SPEC",
+        description = SPEC_HELP + " A pipeline spec (with stages) is scheduled as a pipeline.")
     void specFile(Path file) {
       this.specFile = file;
+    }
+
+    boolean hasSpecFile() {
+      return specFile != null;
     }
   }
 
@@ -133,7 +145,12 @@ public class ScheduleCommand implements Runnable {
         "Creates schedule ID, which starts the job of SPEC and the job flags at every time --cron"
             + " names (in --timezone). Inputs need not exist yet: each run checks its own.",
         "Example: ballast schedule create nightly --cron \"0 2 * * *\" --timezone Europe/Paris"
-            + " --type settlement --input \"incoming/{date-1}/*.csv\" --output \"settled/{date-1}\""
+            + " --type settlement --input \"incoming/{date-1}/*.csv\" --output \"settled/{date-1}\"",
+        "A pipeline spec (with stages) schedules the pipeline: {date} in its stages' inputs, outputs"
+            + " and parameters is rendered from each run's nominal time, and stage N of a run is job"
+            + " ID-<nominal time>.N-TYPE. Job flags do not apply to a pipeline: set them in its stages.",
+        "--drill schedules a failover drill instead of a job (see `ballast drill`): its verdict and"
+            + " DRILL_FAILED alert happen on the workers, no CLI needed."
       })
   public static class Create extends ScheduleBase {
     @Mixin ScheduledJobFlags job;
@@ -190,24 +207,32 @@ public class ScheduleCommand implements Runnable {
     @Option(names = "--note", paramLabel = "TEXT", description = "A note kept with the schedule.")
     String note;
 
+    @Option(
+        names = "--drill",
+        description =
+            "Schedule a failover drill (ballast drill) instead of a job; takes no SPEC nor job flags"
+                + " but --alert-webhook.")
+    boolean drill;
+
+    @Option(
+        names = "--max-failover",
+        paramLabel = "DURATION",
+        description = "With --drill: the failover objective (default 30s).")
+    String maxFailover;
+
+    @Option(
+        names = "--drill-timeout",
+        paramLabel = "DURATION",
+        description = "With --drill: how long each drill may take in all (default 5m).")
+    String drillTimeout;
+
     @Override
     String scheduleId() {
       return job.id;
     }
 
-    @Override
-    int execute(JobConnection connection, ScheduleClient schedules) {
-      String id = job.id;
-      ZoneId zone;
-      try {
-        zone = ZoneId.of(timezone);
-      } catch (DateTimeException e) {
-        throw new CliException(ExitCodes.USAGE, "--timezone: '" + timezone + "' is not a time zone (e.g. UTC, Europe/Paris)");
-      }
-      if (job.pipelineFile(cwd()) != null) {
-        throw new CliException(
-            ExitCodes.USAGE, "a schedule starts one job; a pipeline spec (with stages) cannot be scheduled yet");
-      }
+    /** The action of a scheduled job. */
+    private ScheduleActionStartWorkflow jobAction(JobConnection connection, String id, ZoneId zone) {
       JobSpec spec = job.buildScheduled(cwd(), env()).withId(id);
       WorkflowOptions.Builder options =
           WorkflowOptions.newBuilder()
@@ -223,6 +248,67 @@ public class ScheduleCommand implements Runnable {
                 .set(JobSearchAttributes.PROGRESS, 0L)
                 .build());
       }
+      return ScheduleActionStartWorkflow.newBuilder()
+          .setWorkflowType(JobWorkflow.class)
+          .setArguments(spec)
+          .setOptions(options.build())
+          .build();
+    }
+
+    /** The action of a scheduled drill. */
+    private ScheduleActionStartWorkflow drillAction(String id, ZoneId zone) {
+      if (job.hasSpecFile()) {
+        throw new CliException(ExitCodes.USAGE, "--drill takes no SPEC: a drill runs its own built-in job");
+      }
+      DrillRequest request =
+          DrillCommand.request(
+              maxFailover == null ? "30s" : maxFailover,
+              drillTimeout == null ? "5m" : drillTimeout,
+              job.alertWebhooks(),
+              env());
+      return ScheduleActionStartWorkflow.newBuilder()
+          .setWorkflowType(DrillWorkflow.class)
+          .setArguments(request)
+          .setOptions(
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(id)
+                  .setTaskQueue(TaskQueues.JOBS)
+                  .setMemo(Map.of(DateTemplates.MEMO_SCHEDULE, id, DateTemplates.MEMO_TIMEZONE, zone.getId()))
+                  .build())
+          .build();
+    }
+
+    /** The action of a scheduled pipeline: each run renders its stages' dates ({@code PipelineWorkflowImpl}). */
+    private ScheduleActionStartWorkflow pipelineAction(String id, ZoneId zone) {
+      PipelineSpec pipeline = job.pipeline(cwd());
+      return ScheduleActionStartWorkflow.newBuilder()
+          .setWorkflowType(PipelineWorkflow.class)
+          .setArguments(new PipelineSpec(id, pipeline.stages()))
+          .setOptions(
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(id)
+                  .setTaskQueue(TaskQueues.JOBS)
+                  .setMemo(Map.of(DateTemplates.MEMO_SCHEDULE, id, DateTemplates.MEMO_TIMEZONE, zone.getId()))
+                  .build())
+          .build();
+    }
+
+    @Override
+    int execute(JobConnection connection, ScheduleClient schedules) {
+      String id = job.id;
+      ZoneId zone;
+      try {
+        zone = ZoneId.of(timezone);
+      } catch (DateTimeException e) {
+        throw new CliException(ExitCodes.USAGE, "--timezone: '" + timezone + "' is not a time zone (e.g. UTC, Europe/Paris)");
+      }
+      if (!drill && (maxFailover != null || drillTimeout != null)) {
+        throw new CliException(ExitCodes.USAGE, "--max-failover and --drill-timeout go with --drill");
+      }
+      ScheduleActionStartWorkflow action =
+          drill ? drillAction(id, zone)
+              : job.pipelineFile(cwd()) != null ? pipelineAction(id, zone)
+              : jobAction(connection, id, zone);
       ScheduleSpec.Builder when =
           ScheduleSpec.newBuilder().setCronExpressions(List.of(cron)).setTimeZoneName(zone.getId());
       if (jitter != null) {
@@ -239,12 +325,7 @@ public class ScheduleCommand implements Runnable {
       }
       Schedule schedule =
           Schedule.newBuilder()
-              .setAction(
-                  ScheduleActionStartWorkflow.newBuilder()
-                      .setWorkflowType(JobWorkflow.class)
-                      .setArguments(spec)
-                      .setOptions(options.build())
-                      .build())
+              .setAction(action)
               .setSpec(when.build())
               .setPolicy(policy.build())
               .setState(state.build())
@@ -305,8 +386,23 @@ public class ScheduleCommand implements Runnable {
       out().println("  state          " + (s.getState().isPaused() ? "PAUSED" : "ACTIVE")
           + (s.getState().getNote() == null || s.getState().getNote().isEmpty() ? "" : " (" + s.getState().getNote() + ")"));
       if (s.getAction() instanceof ScheduleActionStartWorkflow a && a.getArguments() != null) {
-        JobSpec spec = a.getArguments().get(0, JobSpec.class);
-        out().println("  job            " + spec.type() + ": " + String.join(", ", spec.inputs()) + " -> " + spec.output());
+        if (DRILL_TYPE.equals(a.getWorkflowType())) {
+          DrillRequest r = a.getArguments().get(0, DrillRequest.class);
+          out().println("  drill          failover objective " + Durations.format(Duration.ofMillis(r.maxFailoverMillis()))
+              + ", timeout " + Durations.format(Duration.ofMillis(r.timeoutMillis()))
+              + ", " + r.webhooks().size() + " alert webhook(s)");
+        } else if (PIPELINE_TYPE.equals(a.getWorkflowType())) {
+          PipelineSpec p = a.getArguments().get(0, PipelineSpec.class);
+          for (int i = 0; i < p.stages().size(); i++) {
+            JobSpec stage = p.stages().get(i);
+            out().println("  stage " + (i + 1) + "        " + stage.type() + ": "
+                + (stage.inputs() == null || stage.inputs().isEmpty() ? "(stage " + i + "'s output)" : String.join(", ", stage.inputs()))
+                + " -> " + stage.output());
+          }
+        } else {
+          JobSpec spec = a.getArguments().get(0, JobSpec.class);
+          out().println("  job            " + spec.type() + ": " + String.join(", ", spec.inputs()) + " -> " + spec.output());
+        }
       }
       out().printf(
           "  runs           %d started, %d skipped (overlap), %d missed (catch-up window)%n",
@@ -467,6 +563,11 @@ public class ScheduleCommand implements Runnable {
    * specs, and describes it that way).
    */
   static final String CRON_MEMO = "ballastCron";
+
+  /** Workflow types a schedule may start besides jobs. */
+  static final String DRILL_TYPE = "BallastDrill";
+
+  static final String PIPELINE_TYPE = "BallastPipeline";
 
   static String cron(ScheduleDescription d) {
     Object memo = d.getMemo(CRON_MEMO, String.class);

@@ -6,6 +6,9 @@ import dev.ballast.starter.CliException;
 import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.Logging;
 import dev.ballast.starter.TemporalOptions;
+import dev.ballast.activities.DrillActivitiesImpl;
+import dev.ballast.api.TaskQueues;
+import dev.ballast.worker.DrillWorker;
 import dev.ballast.worker.WorkerModule;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
@@ -26,7 +29,9 @@ import picocli.CommandLine.Option;
           + " gracefully (running chunks get up to BALLAST_DRAIN_SECONDS, default 30 s, to finish).",
       "Settings come from the environment (TEMPORAL_ADDRESS, default 127.0.0.1:7233;"
           + " TEMPORAL_NAMESPACE; BALLAST_QUEUES; BALLAST_CHUNK_SLOTS; BALLAST_STICKY=auto|on|off;"
-          + " BALLAST_DRAIN_SECONDS; BALLAST_METRICS_PORT); flags win."
+          + " BALLAST_DRAIN_SECONDS; BALLAST_METRICS_PORT; BALLAST_ALLOW_DRILLS); flags win.",
+      "Exit codes: 0 stopped by a signal, 2 bad settings, 4 cannot reach Temporal, "
+          + DrillActivitiesImpl.EXIT_CODE + " stopped by a failover drill (--allow-drills)."
     })
 public class WorkerCommand extends BaseCommand {
   @Mixin TemporalOptions temporal;
@@ -51,6 +56,15 @@ public class WorkerCommand extends BaseCommand {
               + " $BALLAST_METRICS_PORT; off when neither is set; 9464 by convention).")
   Integer metricsPort;
 
+  @Option(
+      names = "--allow-drills",
+      description =
+          "Also take failover-drill tasks (ballast drill) from their own task queue, "
+              + TaskQueues.DRILLS + ": a drill's chunk stops this worker's process hard with exit code "
+              + DrillActivitiesImpl.EXIT_CODE + " (restart it, as an orchestrator does). Default:"
+              + " $BALLAST_ALLOW_DRILLS, else off; workers without it never poll that queue.")
+  boolean allowDrills;
+
   @Override
   protected int execute() throws InterruptedException {
     Map<String, String> env = new HashMap<>(env());
@@ -70,15 +84,18 @@ public class WorkerCommand extends BaseCommand {
     }
     WorkerSettings settings;
     Integer port;
+    boolean drills;
     try {
       settings = WorkerSettings.fromEnv(env);
+      drills = allowDrills || DrillWorker.allowedByEnv(env);
       port = HealthServer.portFromEnv(env);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
     }
     Logging.verbose();
     WorkerService service = Guice.createInjector(new WorkerModule(settings, temporal.connection(env)))
-        .getInstance(WorkerService.class);
+        .getInstance(WorkerService.class)
+        .withDrills(drills);
     HealthServer health = port == null ? null : HealthServer.forWorker(service, "0.0.0.0", port);
     try {
       service.start();
@@ -91,7 +108,8 @@ public class WorkerCommand extends BaseCommand {
     if (health != null) {
       out().println("metrics on http://0.0.0.0:" + health.port() + HealthServer.METRICS);
     }
-    out().println("worker " + settings.identity() + " polling " + settings.queues() + " on " + settings.address()
+    out().println("worker " + settings.identity() + " polling " + settings.queues()
+        + (drills ? " and " + TaskQueues.DRILLS : "") + " on " + settings.address()
         + "; Ctrl-C or SIGTERM stops it");
     out().flush();
     GracefulShutdown.awaitSignal(

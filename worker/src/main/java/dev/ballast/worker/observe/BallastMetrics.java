@@ -18,7 +18,10 @@ import java.util.Locale;
  *       outcome} (success, failure);
  *   <li>{@code ballast_chunks_retried_total}: chunk attempts after the first;
  *   <li>{@code ballast_jobs_total}: finished jobs, tagged {@code outcome} (completed, failed,
- *       cancelled).
+ *       cancelled);
+ *   <li>{@code ballast_drill_failover_seconds}: failover times of failover drills, recorded by the
+ *       worker that resumed the drill's chunk (the one that measured it: from the stopped worker's
+ *       checkpoint to the server's start time of its own attempt).
  * </ul>
  */
 public final class BallastMetrics {
@@ -32,6 +35,8 @@ public final class BallastMetrics {
   public static final String CHUNKS_RETRIED = "ballast.chunks.retried";
   /** Counter of finished jobs by outcome. */
   public static final String JOBS = "ballast.jobs";
+  /** Timer of failover drills' failover times. */
+  public static final String DRILL_FAILOVER = "ballast.drill.failover";
 
   /** How a job ended, as the {@code outcome} tag of {@link #JOBS}. */
   public enum JobOutcome {
@@ -90,6 +95,14 @@ public final class BallastMetrics {
       rowsProcessed.increment(result.counts().rows());
       rowsRejected.increment(result.counts().rejected());
     }
+  }
+
+  /** Records the failover time a drill measured on this worker. */
+  public void drillFailover(Duration failover) {
+    Timer.builder(DRILL_FAILOVER)
+        .description("Failover drills: time from the stop of a worker mid-chunk to another worker resuming it")
+        .register(registry)
+        .record(failover);
   }
 
   /** Records a finished job. */

@@ -44,6 +44,11 @@ public final class HistoryRecorder {
     write(client.fetchHistory(pipelineId), "pipeline", fileName(pipelineId, 0));
   }
 
+  /** Records failover drill {@code drillId}. */
+  public static void recordDrill(WorkflowClient client, String drillId) throws IOException {
+    write(client.fetchHistory(drillId), "drill", fileName(drillId, 0));
+  }
+
   /** {@code job-1~process.run2.json} for run 2 of workflow {@code job-1/process}. */
   static String fileName(String workflowId, int run) {
     return workflowId.replace('/', '~') + (run == 0 ? "" : ".run" + run) + ".json";

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.workflows.CommitWorkflowImpl;
 import dev.ballast.workflows.JobWorkflowImpl;
 import dev.ballast.workflows.MergeWorkflowImpl;
+import dev.ballast.workflows.DrillWorkflowImpl;
 import dev.ballast.workflows.PipelineWorkflowImpl;
 import dev.ballast.workflows.PlanWorkflowImpl;
 import dev.ballast.workflows.ProcessWorkflowImpl;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Test;
 class WorkflowReplayTest {
   private static final Class<?>[] CURRENT = {
     JobWorkflowImpl.class, PlanWorkflowImpl.class, ProcessWorkflowImpl.class,
-    MergeWorkflowImpl.class, CommitWorkflowImpl.class, PipelineWorkflowImpl.class
+    MergeWorkflowImpl.class, CommitWorkflowImpl.class, PipelineWorkflowImpl.class, DrillWorkflowImpl.class
   };
 
   static List<WorkflowExecutionHistory> recorded(String folder) throws IOException {
@@ -63,7 +64,7 @@ class WorkflowReplayTest {
 
   private static void assertReplays(String folder) throws Exception {
     assertReplaysIn(folder);
-    if (!folder.equals("pipeline")) {
+    if (!folder.equals("pipeline") && !folder.equals("drill")) {
       assertReplaysIn("v0/" + folder);
     }
   }
@@ -91,6 +92,12 @@ class WorkflowReplayTest {
   @Test
   void pipelineHistoriesReplay() throws Exception {
     assertReplays("pipeline");
+  }
+
+  /** Recorded by {@code DrillWorkflowImplTest}: a passed drill, a wrong output, no drill worker. */
+  @Test
+  void drillHistoriesReplay() throws Exception {
+    assertReplays("drill");
   }
 
   @Test
