@@ -64,11 +64,9 @@ public final class LineSource implements RecordSource<Line> {
   private int findLineEnd() throws IOException {
     int scanFrom = bufStart;
     while (true) {
-      byte[] b = buf;
-      for (int i = scanFrom, n = bufEnd; i < n; i++) {
-        if (b[i] == '\n') {
-          return i;
-        }
+      int lf = Swar.indexOf(buf, scanFrom, bufEnd, Swar.LFS);
+      if (lf < bufEnd) {
+        return lf;
       }
       int scanned = bufEnd - bufStart;
       if (!fill()) {
