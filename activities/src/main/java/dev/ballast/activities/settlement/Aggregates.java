@@ -62,7 +62,8 @@ public final class Aggregates implements Accumulator<Aggregates> {
    * same name (malformed UTF-8) share its number.
    */
   private byte[][] spanKeys = new byte[INITIAL_CAPACITY][];
-  private long[] spanWords = new long[INITIAL_CAPACITY];
+  /** Each span's first and second eight bytes (see {@link #merchantId(byte[], int, int)}). */
+  private long[] spanWords = new long[2 * INITIAL_CAPACITY];
   private int[] spanHashes = new int[INITIAL_CAPACITY];
   private int[] spanMerchants = new int[INITIAL_CAPACITY];
   private int spans;
@@ -156,11 +157,13 @@ public final class Aggregates implements Accumulator<Aggregates> {
   /** The number of the merchant whose UTF-8 bytes are {@code b[from, to)}, added when new. */
   private int merchantId(byte[] b, int from, int to) {
     int len = to - from;
-    // The span's first eight bytes (fewer: zero-padded) as a word; a span of at most eight bytes
-    // is compared as its word and length alone.
+    // The span's first sixteen bytes (fewer: zero-padded) as two words; a span of at most sixteen
+    // bytes is compared as its words and length alone.
     long first = len >= 8 ? Swar.get(b, from) : len == 0 ? 0 : shortWord(b, from, len);
+    long second = len >= 16 ? Swar.get(b, from + 8) : len <= 8 ? 0 : shortWord(b, from + 8, len - 8);
     long h = (first ^ len) * 0x9E3779B97F4A7C15L;
-    for (int i = from + 8; i < to; i += 8) {
+    h = (h ^ second) * 0x9E3779B97F4A7C15L;
+    for (int i = from + 16; i < to; i += 8) {
       long w = to - i >= 8 ? Swar.get(b, i) : shortWord(b, i, to - i);
       h = (h ^ w) * 0x9E3779B97F4A7C15L;
     }
@@ -172,21 +175,23 @@ public final class Aggregates implements Accumulator<Aggregates> {
       if (key == null) {
         break;
       }
-      if (spanWords[i] == first
+      if (spanWords[2 * i] == first
+          && spanWords[2 * i + 1] == second
           && key.length == len
-          && (len <= 8 || Arrays.equals(key, 8, len, b, from + 8, to))) {
+          && (len <= 16 || Arrays.equals(key, 16, len, b, from + 16, to))) {
         return spanMerchants[i];
       }
       i = (i + 1) & mask;
     }
-    return newSpan(b, from, to, i, first, hash);
+    return newSpan(b, from, to, i, first, second, hash);
   }
 
-  private int newSpan(byte[] b, int from, int to, int i, long first, int hash) {
+  private int newSpan(byte[] b, int from, int to, int i, long first, long second, int hash) {
     int id = merchantId(Utf8.decode(b, from, to));
     if (spans < MAX_CACHED_MERCHANTS) {
       spanKeys[i] = Arrays.copyOfRange(b, from, to);
-      spanWords[i] = first;
+      spanWords[2 * i] = first;
+      spanWords[2 * i + 1] = second;
       spanHashes[i] = hash;
       spanMerchants[i] = id;
       if (++spans * 2 > spanKeys.length) {
@@ -215,7 +220,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
     int[] oldMerchants = spanMerchants;
     int n = oldKeys.length * 2;
     spanKeys = new byte[n][];
-    spanWords = new long[n];
+    spanWords = new long[2 * n];
     spanHashes = new int[n];
     spanMerchants = new int[n];
     int mask = n - 1;
@@ -226,7 +231,8 @@ public final class Aggregates implements Accumulator<Aggregates> {
           i = (i + 1) & mask;
         }
         spanKeys[i] = oldKeys[j];
-        spanWords[i] = oldWords[j];
+        spanWords[2 * i] = oldWords[2 * j];
+        spanWords[2 * i + 1] = oldWords[2 * j + 1];
         spanHashes[i] = oldHashes[j];
         spanMerchants[i] = oldMerchants[j];
       }
@@ -320,7 +326,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
       dictionaryOrder = new int[64];
       writes = 0;
       spanKeys = new byte[INITIAL_CAPACITY][];
-      spanWords = new long[INITIAL_CAPACITY];
+      spanWords = new long[2 * INITIAL_CAPACITY];
       spanHashes = new int[INITIAL_CAPACITY];
       spanMerchants = new int[INITIAL_CAPACITY];
       spans = 0;
