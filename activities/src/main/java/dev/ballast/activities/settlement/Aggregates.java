@@ -64,6 +64,8 @@ public final class Aggregates implements Accumulator<Aggregates> {
   private byte[][] spanKeys = new byte[INITIAL_CAPACITY][];
   /** Each span's first and second eight bytes (see {@link #merchantId(byte[], int, int)}). */
   private long[] spanWords = new long[2 * INITIAL_CAPACITY];
+  /** Each span's length (kept beside the words, so that a lookup need not read the key array). */
+  private int[] spanLengths = new int[INITIAL_CAPACITY];
   private int[] spanHashes = new int[INITIAL_CAPACITY];
   private int[] spanMerchants = new int[INITIAL_CAPACITY];
   private int spans;
@@ -177,7 +179,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
       }
       if (spanWords[2 * i] == first
           && spanWords[2 * i + 1] == second
-          && key.length == len
+          && spanLengths[i] == len
           && (len <= 16 || Arrays.equals(key, 16, len, b, from + 16, to))) {
         return spanMerchants[i];
       }
@@ -192,6 +194,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
       spanKeys[i] = Arrays.copyOfRange(b, from, to);
       spanWords[2 * i] = first;
       spanWords[2 * i + 1] = second;
+      spanLengths[i] = to - from;
       spanHashes[i] = hash;
       spanMerchants[i] = id;
       if (++spans * 2 > spanKeys.length) {
@@ -216,11 +219,13 @@ public final class Aggregates implements Accumulator<Aggregates> {
   private void growSpans() {
     byte[][] oldKeys = spanKeys;
     long[] oldWords = spanWords;
+    int[] oldLengths = spanLengths;
     int[] oldHashes = spanHashes;
     int[] oldMerchants = spanMerchants;
     int n = oldKeys.length * 2;
     spanKeys = new byte[n][];
     spanWords = new long[2 * n];
+    spanLengths = new int[n];
     spanHashes = new int[n];
     spanMerchants = new int[n];
     int mask = n - 1;
@@ -233,6 +238,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
         spanKeys[i] = oldKeys[j];
         spanWords[2 * i] = oldWords[2 * j];
         spanWords[2 * i + 1] = oldWords[2 * j + 1];
+        spanLengths[i] = oldLengths[j];
         spanHashes[i] = oldHashes[j];
         spanMerchants[i] = oldMerchants[j];
       }
@@ -327,6 +333,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
       writes = 0;
       spanKeys = new byte[INITIAL_CAPACITY][];
       spanWords = new long[2 * INITIAL_CAPACITY];
+      spanLengths = new int[INITIAL_CAPACITY];
       spanHashes = new int[INITIAL_CAPACITY];
       spanMerchants = new int[INITIAL_CAPACITY];
       spans = 0;
