@@ -58,6 +58,8 @@ cds=()
 if [[ -f "$archive" && ! "$ballast_jar" -nt "$archive" ]]; then
   cds=(-XX:SharedArchiveFile="$archive" -Xlog:cds*=off)
 fi
+# ... and with the JVM options ./ballast adds by default (see there).
+jvm=(-XX:CompileThresholdScaling=3 -XX:+UseSerialGC)
 
 mkdir -p "$data"
 results="$data/results-$(date +%Y%m%d-%H%M%S).tsv"
@@ -118,7 +120,7 @@ for n in "${size_list[@]}"; do
           if [[ $cli == 1 ]]; then
             m=$(measure "$data/run-$n-$side-$r" "$root/ballast" run --type settlement --input "$input" --output "$outdir" "${extra[@]}")
           else
-            m=$(measure "$data/run-$n-$side-$r" java ${cds[@]+"${cds[@]}"} -cp "$cp" dev.ballast.bench.BallastRun "${extra[@]}" "$outdir" "$input")
+            m=$(measure "$data/run-$n-$side-$r" java ${cds[@]+"${cds[@]}"} "${jvm[@]}" -cp "$cp" dev.ballast.bench.BallastRun "${extra[@]}" "$outdir" "$input")
             stages=$(sed -n 's/^stages: //p' "$data/run-$n-$side-$r.log")
             overhead=$(sed -n "s/.*= \([0-9.]*\)%;.*/\1/p" <<<"$stages")
           fi ;;

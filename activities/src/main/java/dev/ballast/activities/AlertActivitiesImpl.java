@@ -36,16 +36,26 @@ public class AlertActivitiesImpl implements AlertActivities {
   private static final Logger log = LoggerFactory.getLogger(AlertActivitiesImpl.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http;
+  /**
+   * Built on the first alert, not at worker start: building one sets up TLS (the default
+   * SSLContext), a few hundred milliseconds of CPU that most jobs, which send no alert, never need.
+   */
+  private HttpClient http;
 
   @Inject
-  public AlertActivitiesImpl() {
-    this(HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build());
-  }
+  public AlertActivitiesImpl() {}
 
   /** With a given HTTP client (tests). */
   public AlertActivitiesImpl(HttpClient http) {
     this.http = http;
+  }
+
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http =
+          HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+    return http;
   }
 
   @Override
@@ -65,7 +75,7 @@ public class AlertActivitiesImpl implements AlertActivities {
     }
     HttpResponse<String> response;
     try {
-      response = http.send(post, HttpResponse.BodyHandlers.ofString());
+      response = http().send(post, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
           "alert to " + host(request.webhook()) + " not delivered: " + e, UNDELIVERED, e);

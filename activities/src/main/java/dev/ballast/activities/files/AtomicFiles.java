@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files so that a reader sees the whole file or none of it: write a temporary file beside
@@ -27,7 +27,12 @@ public final class AtomicFiles {
   /** Writes {@code content} to {@code target} atomically, creating parent directories. */
   public static void write(Path target, Content content) throws IOException {
     Files.createDirectories(target.getParent());
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
+    // A random name, not a UUID: UUID.randomUUID draws from SecureRandom, a lock and a read of
+    // the system's entropy per staged file.
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    Path tmp =
+        target.resolveSibling(
+            target.getFileName() + ".tmp-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()));
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         content.writeTo(out);

@@ -1,6 +1,8 @@
 package dev.ballast.activities.settlement;
 
 import dev.ballast.activities.stage.Accumulator;
+import dev.ballast.activities.stage.Swar;
+import dev.ballast.activities.stage.Utf8;
 import java.io.BufferedWriter;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -37,25 +39,36 @@ public final class Aggregates implements Accumulator<Aggregates> {
   /** Most merchants whose encoded bytes are kept across segments. */
   private static final int MAX_CACHED_MERCHANTS = 1 << 16;
 
-  // Open addressing over parallel arrays: a row adds to its group without allocating (merchant
-  // strings come from a StringCache, so the equality check is usually an identity check).
-  private String[] merchants = new String[INITIAL_CAPACITY];
+  // Open addressing over parallel arrays, keyed by (merchant number, day): a row adds to its group
+  // without allocating and without hashing or comparing strings.
+  /** Each slot's merchant number plus one; 0 marks an empty slot. */
+  private int[] groupMerchants = new int[INITIAL_CAPACITY];
   private long[] days = new long[INITIAL_CAPACITY];
   private long[] counts = new long[INITIAL_CAPACITY];
   private long[] gross = new long[INITIAL_CAPACITY];
   private long[] refunds = new long[INITIAL_CAPACITY];
-  private int[] hashes = new int[INITIAL_CAPACITY];
-  /** Each group's merchant, as an index into {@link #merchantBytes}. */
-  private int[] merchantIds = new int[INITIAL_CAPACITY];
   private int size;
   private StringCache decoded;
   /**
-   * The merchants this instance has seen, numbered in order of first sight, with their UTF-8
-   * bytes: kept across {@link #reset}, so that a merchant is looked up once per new group and
-   * encoded once per chunk, not once per group and segment.
+   * The merchants this instance has seen, numbered in order of first sight, with their names and
+   * UTF-8 bytes: kept across {@link #reset}, so that a merchant is decoded and encoded once per
+   * chunk, not once per row or per group and segment.
    */
   private final java.util.HashMap<String, Integer> merchantIndex = new java.util.HashMap<>();
+  private String[] names = new String[64];
   private byte[][] merchantBytes = new byte[64][];
+  /**
+   * The merchant numbers of byte spans met in rows (open addressing): two spans that decode to the
+   * same name (malformed UTF-8) share its number.
+   */
+  private byte[][] spanKeys = new byte[INITIAL_CAPACITY][];
+  /** Each span's first and second eight bytes (see {@link #merchantId(byte[], int, int)}). */
+  private long[] spanWords = new long[2 * INITIAL_CAPACITY];
+  /** Each span's length (kept beside the words, so that a lookup need not read the key array). */
+  private int[] spanLengths = new int[INITIAL_CAPACITY];
+  private int[] spanHashes = new int[INITIAL_CAPACITY];
+  private int[] spanMerchants = new int[INITIAL_CAPACITY];
+  private int spans;
   /** Per {@link #writeTo}: a merchant's index in the written dictionary, valid when stamped. */
   private int[] dictionaryIndex = new int[64];
   private int[] dictionaryStamp = new int[64];
@@ -65,6 +78,18 @@ public final class Aggregates implements Accumulator<Aggregates> {
 
   /** Adds one accepted row. */
   public void add(String merchant, long epochDay, boolean refund, long cents) {
+    add(merchantId(merchant), epochDay, refund, cents);
+  }
+
+  /**
+   * Adds one accepted row whose merchant is the UTF-8 bytes {@code b[from, to)} (decoded with
+   * replacement, as {@link dev.ballast.activities.stage.Utf8#decode} does).
+   */
+  public void add(byte[] b, int from, int to, long epochDay, boolean refund, long cents) {
+    add(merchantId(b, from, to), epochDay, refund, cents);
+  }
+
+  private void add(int merchant, long epochDay, boolean refund, long cents) {
     int slot = slot(merchant, epochDay);
     counts[slot]++;
     if (refund) {
@@ -76,32 +101,34 @@ public final class Aggregates implements Accumulator<Aggregates> {
 
   /** Adds totals of a group. */
   public void add(String merchant, long epochDay, long count, long grossCents, long refundCents) {
+    add(merchantId(merchant), epochDay, count, grossCents, refundCents);
+  }
+
+  private void add(int merchant, long epochDay, long count, long grossCents, long refundCents) {
     int slot = slot(merchant, epochDay);
     counts[slot] = Math.addExact(counts[slot], count);
     gross[slot] = Math.addExact(gross[slot], grossCents);
     refunds[slot] = Math.addExact(refunds[slot], refundCents);
   }
 
-  /** The slot of group (merchant, day), created empty when missing. */
-  private int slot(String merchant, long day) {
-    int h = hash(merchant, day);
-    int mask = merchants.length - 1;
-    int i = h & mask;
+  /** The slot of group (merchant number, day), created empty when missing. */
+  private int slot(int merchant, long day) {
+    int key = merchant + 1;
+    int mask = groupMerchants.length - 1;
+    int i = hash(merchant, day) & mask;
     while (true) {
-      String m = merchants[i];
-      if (m == null) {
+      int m = groupMerchants[i];
+      if (m == 0) {
         break;
       }
-      if (hashes[i] == h && days[i] == day && (m == merchant || m.equals(merchant))) {
+      if (m == key && days[i] == day) {
         return i;
       }
       i = (i + 1) & mask;
     }
-    merchants[i] = merchant;
+    groupMerchants[i] = key;
     days[i] = day;
-    hashes[i] = h;
-    merchantIds[i] = merchantId(merchant);
-    if (++size * 2 > merchants.length) {
+    if (++size * 2 > groupMerchants.length) {
       grow();
       return slot(merchant, day);
     }
@@ -117,52 +144,137 @@ public final class Aggregates implements Accumulator<Aggregates> {
     int next = merchantIndex.size();
     if (next == merchantBytes.length) {
       int n = next * 2;
+      names = Arrays.copyOf(names, n);
       merchantBytes = Arrays.copyOf(merchantBytes, n);
       dictionaryIndex = Arrays.copyOf(dictionaryIndex, n);
       dictionaryStamp = Arrays.copyOf(dictionaryStamp, n);
       dictionaryOrder = Arrays.copyOf(dictionaryOrder, n);
     }
     merchantIndex.put(merchant, next);
+    names[next] = merchant;
     merchantBytes[next] = merchant.getBytes(StandardCharsets.UTF_8);
     return next;
   }
 
-  private static int hash(String merchant, long day) {
-    int h = merchant.hashCode() * 31 + Long.hashCode(day);
-    h *= 0x9E3779B9;
-    return h ^ (h >>> 15);
+  /** The number of the merchant whose UTF-8 bytes are {@code b[from, to)}, added when new. */
+  private int merchantId(byte[] b, int from, int to) {
+    int len = to - from;
+    // The span's first sixteen bytes (fewer: zero-padded) as two words; a span of at most sixteen
+    // bytes is compared as its words and length alone.
+    long first = len >= 8 ? Swar.get(b, from) : len == 0 ? 0 : shortWord(b, from, len);
+    long second = len >= 16 ? Swar.get(b, from + 8) : len <= 8 ? 0 : shortWord(b, from + 8, len - 8);
+    long h = (first ^ len) * 0x9E3779B97F4A7C15L;
+    h = (h ^ second) * 0x9E3779B97F4A7C15L;
+    for (int i = from + 16; i < to; i += 8) {
+      long w = to - i >= 8 ? Swar.get(b, i) : shortWord(b, i, to - i);
+      h = (h ^ w) * 0x9E3779B97F4A7C15L;
+    }
+    int hash = (int) (h ^ (h >>> 29) ^ (h >>> 47));
+    int mask = spanKeys.length - 1;
+    int i = hash & mask;
+    while (true) {
+      byte[] key = spanKeys[i];
+      if (key == null) {
+        break;
+      }
+      if (spanWords[2 * i] == first
+          && spanWords[2 * i + 1] == second
+          && spanLengths[i] == len
+          && (len <= 16 || Arrays.equals(key, 16, len, b, from + 16, to))) {
+        return spanMerchants[i];
+      }
+      i = (i + 1) & mask;
+    }
+    return newSpan(b, from, to, i, first, second, hash);
+  }
+
+  private int newSpan(byte[] b, int from, int to, int i, long first, long second, int hash) {
+    int id = merchantId(Utf8.decode(b, from, to));
+    if (spans < MAX_CACHED_MERCHANTS) {
+      spanKeys[i] = Arrays.copyOfRange(b, from, to);
+      spanWords[2 * i] = first;
+      spanWords[2 * i + 1] = second;
+      spanLengths[i] = to - from;
+      spanHashes[i] = hash;
+      spanMerchants[i] = id;
+      if (++spans * 2 > spanKeys.length) {
+        growSpans();
+      }
+    }
+    return id;
+  }
+
+  /** The {@code len} (1-7) bytes at {@code from} as a little-endian word, zero-padded. */
+  private static long shortWord(byte[] b, int from, int len) {
+    if (from + 8 <= b.length) {
+      return Swar.get(b, from) & (-1L >>> ((8 - len) << 3));
+    }
+    long w = 0;
+    for (int k = len - 1; k >= 0; k--) {
+      w = (w << 8) | (b[from + k] & 0xFF);
+    }
+    return w;
+  }
+
+  private void growSpans() {
+    byte[][] oldKeys = spanKeys;
+    long[] oldWords = spanWords;
+    int[] oldLengths = spanLengths;
+    int[] oldHashes = spanHashes;
+    int[] oldMerchants = spanMerchants;
+    int n = oldKeys.length * 2;
+    spanKeys = new byte[n][];
+    spanWords = new long[2 * n];
+    spanLengths = new int[n];
+    spanHashes = new int[n];
+    spanMerchants = new int[n];
+    int mask = n - 1;
+    for (int j = 0; j < oldKeys.length; j++) {
+      if (oldKeys[j] != null) {
+        int i = oldHashes[j] & mask;
+        while (spanKeys[i] != null) {
+          i = (i + 1) & mask;
+        }
+        spanKeys[i] = oldKeys[j];
+        spanWords[2 * i] = oldWords[2 * j];
+        spanWords[2 * i + 1] = oldWords[2 * j + 1];
+        spanLengths[i] = oldLengths[j];
+        spanHashes[i] = oldHashes[j];
+        spanMerchants[i] = oldMerchants[j];
+      }
+    }
+  }
+
+  private static int hash(int merchant, long day) {
+    long h = (day * 0x9E3779B97F4A7C15L) ^ merchant;
+    h *= 0xD6E8FEB86659FD93L;
+    return (int) (h >>> 32);
   }
 
   private void grow() {
-    String[] oldMerchants = merchants;
+    int[] oldMerchants = groupMerchants;
     long[] oldDays = days;
     long[] oldCounts = counts;
     long[] oldGross = gross;
     long[] oldRefunds = refunds;
-    int[] oldHashes = hashes;
-    int[] oldMerchantIds = merchantIds;
     int n = oldMerchants.length * 2;
-    merchants = new String[n];
+    groupMerchants = new int[n];
     days = new long[n];
     counts = new long[n];
     gross = new long[n];
     refunds = new long[n];
-    hashes = new int[n];
-    merchantIds = new int[n];
     int mask = n - 1;
     for (int j = 0; j < oldMerchants.length; j++) {
-      if (oldMerchants[j] != null) {
-        int i = oldHashes[j] & mask;
-        while (merchants[i] != null) {
+      if (oldMerchants[j] != 0) {
+        int i = hash(oldMerchants[j] - 1, oldDays[j]) & mask;
+        while (groupMerchants[i] != 0) {
           i = (i + 1) & mask;
         }
-        merchants[i] = oldMerchants[j];
+        groupMerchants[i] = oldMerchants[j];
         days[i] = oldDays[j];
         counts[i] = oldCounts[j];
         gross[i] = oldGross[j];
         refunds[i] = oldRefunds[j];
-        hashes[i] = oldHashes[j];
-        merchantIds[i] = oldMerchantIds[j];
       }
     }
   }
@@ -174,9 +286,9 @@ public final class Aggregates implements Accumulator<Aggregates> {
 
   /** Visits every group, in no particular order. */
   void forEachGroup(GroupVisitor visitor) {
-    for (int i = 0; i < merchants.length; i++) {
-      if (merchants[i] != null) {
-        visitor.visit(merchants[i], days[i], counts[i], gross[i], refunds[i]);
+    for (int i = 0; i < groupMerchants.length; i++) {
+      if (groupMerchants[i] != 0) {
+        visitor.visit(names[groupMerchants[i] - 1], days[i], counts[i], gross[i], refunds[i]);
       }
     }
   }
@@ -191,34 +303,40 @@ public final class Aggregates implements Accumulator<Aggregates> {
   }
 
   public void clear() {
-    merchants = new String[INITIAL_CAPACITY];
+    groupMerchants = new int[INITIAL_CAPACITY];
     days = new long[INITIAL_CAPACITY];
     counts = new long[INITIAL_CAPACITY];
     gross = new long[INITIAL_CAPACITY];
     refunds = new long[INITIAL_CAPACITY];
-    hashes = new int[INITIAL_CAPACITY];
-    merchantIds = new int[INITIAL_CAPACITY];
     size = 0;
   }
 
   /**
-   * Empties the totals but keeps the table's capacity and the merchants' encoded bytes, so that
-   * the next segment of a chunk neither grows the table again nor re-encodes its merchants.
+   * Empties the totals but keeps the table's capacity and the merchants' names and encoded bytes,
+   * so that the next segment of a chunk neither grows the table again nor decodes or re-encodes
+   * its merchants.
    */
   @Override
   public boolean reset() {
-    Arrays.fill(merchants, null);
+    Arrays.fill(groupMerchants, 0);
     Arrays.fill(counts, 0);
     Arrays.fill(gross, 0);
     Arrays.fill(refunds, 0);
     size = 0;
     if (merchantIndex.size() > MAX_CACHED_MERCHANTS) {
       merchantIndex.clear();
+      names = new String[64];
       merchantBytes = new byte[64][];
       dictionaryIndex = new int[64];
       dictionaryStamp = new int[64];
       dictionaryOrder = new int[64];
       writes = 0;
+      spanKeys = new byte[INITIAL_CAPACITY][];
+      spanWords = new long[2 * INITIAL_CAPACITY];
+      spanLengths = new int[INITIAL_CAPACITY];
+      spanHashes = new int[INITIAL_CAPACITY];
+      spanMerchants = new int[INITIAL_CAPACITY];
+      spans = 0;
     }
     return true;
   }
@@ -226,9 +344,15 @@ public final class Aggregates implements Accumulator<Aggregates> {
   /** Adds {@code other}'s groups to these totals. */
   @Override
   public void mergeFrom(Aggregates other) {
-    for (int i = 0; i < other.merchants.length; i++) {
-      if (other.merchants[i] != null) {
-        add(other.merchants[i], other.days[i], other.counts[i], other.gross[i], other.refunds[i]);
+    int[] ids = new int[other.merchantIndex.size()];
+    Arrays.fill(ids, -1);
+    for (int i = 0; i < other.groupMerchants.length; i++) {
+      int m = other.groupMerchants[i] - 1;
+      if (m >= 0) {
+        if (ids[m] < 0) {
+          ids[m] = merchantId(other.names[m]);
+        }
+        add(ids[m], other.days[i], other.counts[i], other.gross[i], other.refunds[i]);
       }
     }
   }
@@ -244,9 +368,9 @@ public final class Aggregates implements Accumulator<Aggregates> {
     // tells which merchants have a number in this write, without clearing an array each time).
     int stamp = ++writes;
     int used = 0;
-    for (int i = 0; i < merchants.length; i++) {
-      if (merchants[i] != null) {
-        int id = merchantIds[i];
+    for (int i = 0; i < groupMerchants.length; i++) {
+      if (groupMerchants[i] != 0) {
+        int id = groupMerchants[i] - 1;
         if (dictionaryStamp[id] != stamp) {
           dictionaryStamp[id] = stamp;
           dictionaryIndex[id] = used;
@@ -263,9 +387,9 @@ public final class Aggregates implements Accumulator<Aggregates> {
       at += bytes.length;
     }
     int merchantsEnd = at;
-    for (int i = 0; i < merchants.length; i++) {
-      if (merchants[i] != null) {
-        at = putVarLong(at, dictionaryIndex[merchantIds[i]]);
+    for (int i = 0; i < groupMerchants.length; i++) {
+      if (groupMerchants[i] != 0) {
+        at = putVarLong(at, dictionaryIndex[groupMerchants[i] - 1]);
         at = putVarLong(at, zigZag(days[i]));
         at = putVarLong(at, counts[i]);
         at = putVarLong(at, zigZag(gross[i]));
@@ -327,7 +451,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
     if (groups < 0 || groups > Integer.MAX_VALUE) {
       throw new IOException("bad group count " + groups);
     }
-    String[] names = new String[merchantCount];
+    int[] ids = new int[merchantCount];
     for (int i = 0; i < merchantCount; i++) {
       long len = dict.next();
       if (len < 0 || len > dict.remaining()) {
@@ -335,7 +459,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
       }
       int from = dict.at;
       dict.at += (int) len;
-      names[i] = merchantString(head, from, dict.at);
+      ids[i] = merchantId(merchantString(head, from, dict.at));
     }
     if (dict.remaining() != 0) {
       throw new IOException("bad merchant dictionary: " + dict.remaining() + " bytes left");
@@ -352,7 +476,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
       long count = g.next();
       long grossCents = unZigZag(g.next());
       long refundCents = unZigZag(g.next());
-      add(names[(int) m], day, count, grossCents, refundCents);
+      add(ids[(int) m], day, count, grossCents, refundCents);
     }
     if (g.remaining() != 0) {
       throw new IOException("bad groups: " + g.remaining() + " bytes left");
@@ -431,14 +555,14 @@ public final class Aggregates implements Accumulator<Aggregates> {
   public void writeCsv(OutputStream stream) throws IOException {
     Integer[] order = new Integer[size];
     int k = 0;
-    for (int i = 0; i < merchants.length; i++) {
-      if (merchants[i] != null) {
+    for (int i = 0; i < groupMerchants.length; i++) {
+      if (groupMerchants[i] != 0) {
         order[k++] = i;
       }
     }
     Arrays.sort(
         order,
-        Comparator.comparing((Integer i) -> merchants[i], CODE_POINT_ORDER)
+        Comparator.comparing((Integer i) -> names[groupMerchants[i] - 1], CODE_POINT_ORDER)
             .thenComparingLong(i -> days[i]));
     Writer out =
         new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
@@ -446,7 +570,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
     StringBuilder line = new StringBuilder(128);
     for (int i : order) {
       line.setLength(0);
-      appendCsvField(line, merchants[i]);
+      appendCsvField(line, names[groupMerchants[i] - 1]);
       line.append(',')
           .append(LocalDate.ofEpochDay(days[i]))
           .append(',')

@@ -19,14 +19,18 @@ public final class Amounts {
       if (d < 0 || d > 9) {
         break;
       }
-      if (units > (Long.MAX_VALUE - d) / 10) {
-        return INVALID;
-      }
       units = units * 10 + d;
       i++;
     }
     if (i == from) {
       return INVALID;
+    }
+    if (i - from > 18) {
+      // 18 digits always fit a long; more may not (leading zeros aside): redo with checks.
+      units = checkedUnits(b, from, i);
+      if (units < 0) {
+        return INVALID;
+      }
     }
     long fraction = 0;
     if (i < to) {
@@ -54,5 +58,18 @@ public final class Amounts {
     }
     long hundredths = units * 100 + fraction;
     return hundredths == 0 ? INVALID : hundredths;
+  }
+
+  /** The value of the digits {@code b[from, to)}, or -1 when it does not fit a long. */
+  private static long checkedUnits(byte[] b, int from, int to) {
+    long units = 0;
+    for (int i = from; i < to; i++) {
+      int d = b[i] - '0';
+      if (units > (Long.MAX_VALUE - d) / 10) {
+        return -1;
+      }
+      units = units * 10 + d;
+    }
+    return units;
   }
 }

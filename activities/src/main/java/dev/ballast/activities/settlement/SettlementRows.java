@@ -4,6 +4,7 @@ import dev.ballast.activities.stage.Line;
 import dev.ballast.activities.stage.Outcome;
 import dev.ballast.activities.stage.RecordProcessor;
 import dev.ballast.activities.stage.SourceRecord;
+import dev.ballast.activities.stage.Swar;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -40,6 +41,11 @@ public final class SettlementRows implements RecordProcessor<Line, Aggregates> {
     "REFUNDED".getBytes(StandardCharsets.US_ASCII),
     "PENDING".getBytes(StandardCharsets.US_ASCII)
   };
+  private static final long BYTES_7 = 0x00FFFFFFFFFFFFFFL;
+  private static final long SETTLED_WORD = word(STATUSES[0], 0, 7);
+  private static final long REFUNDED_WORD =
+      word(STATUSES[1], 0, 7) | ((long) STATUSES[1][7] << 56);
+  private static final long PENDING_WORD = word(STATUSES[2], 0, 7);
   private static final int SETTLED = 0;
   private static final int REFUNDED = 1;
   private static final int PENDING = 2;
@@ -56,8 +62,10 @@ public final class SettlementRows implements RecordProcessor<Line, Aggregates> {
   private final Map<String, Rate> rates = new HashMap<>();
   private final byte[][] asciiCurrencies;
   private final Rate[] asciiRates;
+  /** The ASCII currencies of 1 to 7 bytes as words (see {@link #rate}), and their rates. */
+  private final long[] shortKeys;
+  private final Rate[] shortRates;
   private final CsvSplitter splitter = new CsvSplitter();
-  private final StringCache merchants = new StringCache();
 
   SettlementRows(Map<String, BigDecimal> rateTable, SettlementJobType.Columns columns) {
     this.columns = columns;
@@ -76,6 +84,20 @@ public final class SettlementRows implements RecordProcessor<Line, Aggregates> {
         asciiCurrencies[i] = e.getKey().getBytes(StandardCharsets.US_ASCII);
         asciiRates[i] = e.getValue();
         i++;
+      }
+    }
+    int shorts = 0;
+    for (byte[] key : asciiCurrencies) {
+      shorts += key.length > 0 && key.length < 8 ? 1 : 0;
+    }
+    shortKeys = new long[shorts];
+    shortRates = new Rate[shorts];
+    int k = 0;
+    for (int j = 0; j < asciiCurrencies.length; j++) {
+      byte[] key = asciiCurrencies[j];
+      if (key.length > 0 && key.length < 8) {
+        shortKeys[k] = word(key, 0, key.length) | ((long) key.length << 56);
+        shortRates[k++] = asciiRates[j];
       }
     }
   }
@@ -124,8 +146,11 @@ public final class SettlementRows implements RecordProcessor<Line, Aggregates> {
       return Outcome.skip();
     }
     int m = c.merchantId();
-    String merchant = f.escaped(m) ? f.value(b, m) : merchants.get(b, f.start(m), f.end(m));
-    into.add(merchant, day, status == REFUNDED, cents);
+    if (f.escaped(m)) {
+      into.add(f.value(b, m), day, status == REFUNDED, cents);
+    } else {
+      into.add(b, f.start(m), f.end(m), day, status == REFUNDED, cents);
+    }
     return Outcome.accept();
   }
 
@@ -133,6 +158,22 @@ public final class SettlementRows implements RecordProcessor<Line, Aggregates> {
     CsvSplitter f = splitter;
     int s = f.start(field);
     int e = f.end(field);
+    int len = e - s;
+    if (len > 0 && len < 8 && s + 8 <= b.length && !f.escaped(field)) {
+      // A short currency as one word (its length in the top byte): compared with the short
+      // ASCII codes of the table; a miss that is ASCII is in no other entry either.
+      long w = Swar.get(b, s) & ((1L << (len << 3)) - 1);
+      long key = w | ((long) len << 56);
+      long[] keys = shortKeys;
+      for (int k = 0; k < keys.length; k++) {
+        if (keys[k] == key) {
+          return shortRates[k];
+        }
+      }
+      if ((w & 0x8080808080808080L) == 0) {
+        return null;
+      }
+    }
     boolean ascii = !f.escaped(field);
     for (int i = s; i < e && ascii; i++) {
       ascii = b[i] >= 0;
@@ -140,7 +181,6 @@ public final class SettlementRows implements RecordProcessor<Line, Aggregates> {
     if (!ascii) {
       return rates.get(f.value(b, field));
     }
-    int len = e - s;
     outer:
     for (int k = 0; k < asciiCurrencies.length; k++) {
       byte[] key = asciiCurrencies[k];
@@ -164,6 +204,15 @@ public final class SettlementRows implements RecordProcessor<Line, Aggregates> {
     }
     int s = f.start(field);
     int len = f.end(field) - s;
+    if (s + 8 <= b.length) {
+      // Compare whole words: SETTLED and PENDING are 7 bytes (the 8th read is masked off).
+      long w = Swar.get(b, s);
+      if (len == 7) {
+        w &= BYTES_7;
+        return w == SETTLED_WORD ? SETTLED : w == PENDING_WORD ? PENDING : -1;
+      }
+      return len == 8 && w == REFUNDED_WORD ? REFUNDED : -1;
+    }
     outer:
     for (int k = 0; k < STATUSES.length; k++) {
       byte[] key = STATUSES[k];
@@ -178,6 +227,15 @@ public final class SettlementRows implements RecordProcessor<Line, Aggregates> {
       return k;
     }
     return -1;
+  }
+
+  /** Bytes {@code b[from, from + len)} as a little-endian word, the rest 0; {@code len < 8}. */
+  private static long word(byte[] b, int from, int len) {
+    long w = 0;
+    for (int i = len - 1; i >= 0; i--) {
+      w = (w << 8) | (b[from + i] & 0xFF);
+    }
+    return w;
   }
 
   private static boolean isAscii(String s) {

@@ -1,5 +1,7 @@
 package dev.ballast.activities.settlement;
 
+import dev.ballast.activities.stage.Swar;
+
 /**
  * Parses {@code created_at} values without allocating: {@code yyyy-MM-ddTHH:mm:ss}, an optional
  * fraction of 1 to 9 digits, then {@code Z} or {@code ±HH:MM}. The rules are java.time's strict
@@ -9,6 +11,12 @@ package dev.ballast.activities.settlement;
 public final class Timestamps {
   /** Returned for a value that is not a valid timestamp. */
   public static final long INVALID = Long.MIN_VALUE;
+
+  // Little-endian words: byte k of the text is byte k of the long. "yyyy-MM-" and "ddTHH:mm".
+  private static final long DIGITS_1 = 0x00FFFF00FFFFFFFFL;
+  private static final long SEPARATORS_1 = 0x2D00002D00000000L;
+  private static final long DIGITS_2 = 0xFFFF00FFFF00FFFFL;
+  private static final long SEPARATORS_2 = 0x00003A0000540000L;
 
   private Timestamps() {}
 
@@ -21,18 +29,23 @@ public final class Timestamps {
       return INVALID;
     }
     int s = from;
-    int year = digits(b, s, 4);
-    int month = digits(b, s + 5, 2);
-    int day = digits(b, s + 8, 2);
-    int hour = digits(b, s + 11, 2);
-    int minute = digits(b, s + 14, 2);
-    int second = digits(b, s + 17, 2);
-    if ((year | month | day | hour | minute | second) < 0
-        || b[s + 4] != '-'
-        || b[s + 7] != '-'
-        || b[s + 10] != 'T'
-        || b[s + 13] != ':'
+    // The 16 bytes "yyyy-MM-ddTHH:mm" as two words, checked and read eight bytes at a time.
+    long w1 = Swar.get(b, s);
+    long w2 = Swar.get(b, s + 8);
+    if ((w1 & ~DIGITS_1) != SEPARATORS_1
+        || (w2 & ~DIGITS_2) != SEPARATORS_2
+        || !allDigits(w1 & DIGITS_1, DIGITS_1)
+        || !allDigits(w2 & DIGITS_2, DIGITS_2)
         || b[s + 16] != ':') {
+      return INVALID;
+    }
+    int year = digit(w1, 0) * 1000 + digit(w1, 1) * 100 + digit(w1, 2) * 10 + digit(w1, 3);
+    int month = digit(w1, 5) * 10 + digit(w1, 6);
+    int day = digit(w2, 0) * 10 + digit(w2, 1);
+    int hour = digit(w2, 3) * 10 + digit(w2, 4);
+    int minute = digit(w2, 6) * 10 + digit(w2, 7);
+    int second = twoDigits(b, s + 17);
+    if (second < 0) {
       return INVALID;
     }
     int i = s + 19;
@@ -58,8 +71,8 @@ public final class Timestamps {
       if (i + 6 != to || b[i + 3] != ':') {
         return INVALID;
       }
-      int oh = digits(b, i + 1, 2);
-      int om = digits(b, i + 4, 2);
+      int oh = twoDigits(b, i + 1);
+      int om = twoDigits(b, i + 4);
       if (oh < 0 || om < 0 || oh > 18 || om > 59 || oh * 60 + om > 18 * 60) {
         return INVALID;
       }
@@ -81,21 +94,30 @@ public final class Timestamps {
     return Math.floorDiv(seconds, 86_400L);
   }
 
+  /**
+   * Whether every byte {@code mask} selects in {@code w} (the others 0) is an ASCII digit: its high
+   * nibble is 3, and adding 6 does not carry into it (0x3A-0x3F would).
+   */
+  private static boolean allDigits(long w, long mask) {
+    long high = 0xF0F0F0F0F0F0F0F0L & mask;
+    long threes = 0x3030303030303030L & mask;
+    return (w & high) == threes && ((w + (0x0606060606060606L & mask)) & high) == threes;
+  }
+
+  /** The digit in byte {@code k} of {@code w} (already checked by {@link #allDigits}). */
+  private static int digit(long w, int k) {
+    return (int) (w >>> (k << 3)) & 0xF;
+  }
+
   private static boolean isDigit(byte c) {
     return c >= '0' && c <= '9';
   }
 
-  /** The value of {@code n} ASCII digits at {@code at}, or -1. */
-  private static int digits(byte[] b, int at, int n) {
-    int v = 0;
-    for (int i = at; i < at + n; i++) {
-      byte c = b[i];
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v;
+  /** The value of the two ASCII digits at {@code at}, or -1. */
+  private static int twoDigits(byte[] b, int at) {
+    int hi = b[at] - '0';
+    int lo = b[at + 1] - '0';
+    return (hi | lo | (9 - hi) | (9 - lo)) < 0 ? -1 : hi * 10 + lo;
   }
 
   static boolean isLeap(int year) {

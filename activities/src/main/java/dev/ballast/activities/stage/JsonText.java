@@ -14,12 +14,16 @@ public final class JsonText {
   public static void appendString(StringBuilder out, String s) {
     out.append('"');
     int n = s.length();
+    int literal = 0; // start of the characters not yet appended, all literal
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c >= 0x20 && c != '"' && c != '\\') {
-        out.append(c);
         continue;
       }
+      if (literal < i) {
+        out.append(s, literal, i);
+      }
+      literal = i + 1;
       out.append('\\');
       switch (c) {
         case '"' -> out.append('"');
@@ -31,6 +35,11 @@ public final class JsonText {
         case '\r' -> out.append('r');
         default -> out.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
       }
+    }
+    if (literal == 0) {
+      out.append(s);
+    } else if (literal < n) {
+      out.append(s, literal, n);
     }
     out.append('"');
   }

@@ -153,25 +153,10 @@ public final class RecordChunkRunner {
       ByteArrayOutputStream rejects = new ByteArrayOutputStream();
       long[] segCounts = new long[4];
       while (true) {
-        SourceRecord<I> record = source.next();
+        boolean last =
+            processSegment(
+                source, processor, acc, context, segStart.offset(), segCounts, rejects, chunk.fileName());
         long offset = source.offset();
-        if (record != null) {
-          if ((segCounts[0] & 0x3ff) == 0x3ff) {
-            // A slow processor must not let the heartbeat time out within a segment.
-            context.heartbeat();
-          }
-          Outcome outcome = processor.process(record, acc);
-          segCounts[0]++;
-          switch (outcome.kind()) {
-            case ACCEPT -> segCounts[1]++;
-            case SKIP -> segCounts[2]++;
-            case REJECT -> {
-              segCounts[3]++;
-              rejects.write(StagedRecords.rejectLine(chunk.fileName(), record.line(), outcome.reason(), record.raw()));
-            }
-          }
-        }
-        boolean last = record == null;
         if ((last && offset > segStart.offset()) || offset - segStart.offset() >= segmentBytes) {
           if (Files.exists(stopMarker)) {
             throw Failures.of(
@@ -250,6 +235,55 @@ public final class RecordChunkRunner {
     } catch (IllegalArgumentException e) {
       throw Failures.of(ErrorType.BAD_SPEC, e.getMessage(), e);
     }
+  }
+
+  /**
+   * Gives the source's records to the processor until the source has moved {@code segmentBytes}
+   * past {@code segStart} or has no more records; true when it has no more. The per-record loop
+   * lives in this small method, not in {@link #run}: the JIT compiles it (and recompiles it when
+   * a new kind of outcome appears) without recompiling all of {@code run}, which alone took
+   * seconds of compiler time per job.
+   */
+  private <I, A extends Accumulator<A>> boolean processSegment(
+      RecordSource<I> source,
+      RecordProcessor<I, A> processor,
+      A acc,
+      RecordContext context,
+      long segStart,
+      long[] segCounts,
+      ByteArrayOutputStream rejects,
+      String fileName)
+      throws IOException {
+    long segmentEnd = segStart + segmentBytes;
+    while (true) {
+      SourceRecord<I> record = source.next();
+      if (record == null) {
+        return true;
+      }
+      if ((segCounts[0] & 0x3ff) == 0x3ff) {
+        // A slow processor must not let the heartbeat time out within a segment.
+        context.heartbeat();
+      }
+      Outcome outcome = processor.process(record, acc);
+      segCounts[0]++;
+      Outcome.Kind kind = outcome.kind();
+      if (kind == Outcome.Kind.ACCEPT) {
+        segCounts[1]++;
+      } else if (kind == Outcome.Kind.SKIP) {
+        segCounts[2]++;
+      } else {
+        segCounts[3]++;
+        reject(rejects, fileName, record, outcome);
+      }
+      if (source.offset() >= segmentEnd) {
+        return false;
+      }
+    }
+  }
+
+  private static void reject(
+      ByteArrayOutputStream rejects, String fileName, SourceRecord<?> record, Outcome outcome) {
+    rejects.writeBytes(StagedRecords.rejectLine(fileName, record.line(), outcome.reason(), record.raw()));
   }
 
   private static <A extends Accumulator<A>> A finish(

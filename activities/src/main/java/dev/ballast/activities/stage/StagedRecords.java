@@ -62,15 +62,25 @@ public final class StagedRecords {
       String crc32c, String parametersSha256, Counts counts, List<SegmentInfo> segments) {}
 
   public static Path accFile(Path chunksDir, int chunk, int segment) {
-    return chunksDir.resolve(String.format("chunk-%06d.seg-%04d.acc", chunk, segment));
+    return chunksDir.resolve("chunk-" + zeroPadded(chunk, 6) + ".seg-" + zeroPadded(segment, 4) + ".acc");
   }
 
   public static Path rejectsFile(Path chunksDir, int chunk, int segment) {
-    return chunksDir.resolve(String.format("chunk-%06d.seg-%04d.rejects.jsonl", chunk, segment));
+    return chunksDir.resolve(
+        "chunk-" + zeroPadded(chunk, 6) + ".seg-" + zeroPadded(segment, 4) + ".rejects.jsonl");
+  }
+
+  /** {@code v} as {@code String.format("%0<width>d")} writes it, without a Formatter per file. */
+  static String zeroPadded(int v, int width) {
+    if (v < 0) {
+      return String.format("%0" + width + "d", v);
+    }
+    String digits = Integer.toString(v);
+    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
   }
 
   public static Path summaryFile(Path chunksDir, int chunk) {
-    return chunksDir.resolve(String.format("chunk-%06d.records.json", chunk));
+    return chunksDir.resolve("chunk-" + zeroPadded(chunk, 6) + ".records.json");
   }
 
   /** Writes a segment's rejects, then its {@code .acc} file. */

@@ -61,6 +61,40 @@ class AggregatesTest {
   }
 
   @Test
+  void rowsAddedAsBytesTotalLikeRowsAddedAsStrings() throws IOException {
+    // Spans of every length around the 8- and 16-byte words, malformed UTF-8 among them (0xFF and
+    // 0xFE both decode to U+FFFD: one merchant), anywhere in a buffer, also at its very end.
+    SplittableRandom rnd = new SplittableRandom(8);
+    byte[] alphabet = {'M', '1', ',', '"', ' ', (byte) 0xFF, (byte) 0xFE, (byte) 0xC3, (byte) 0xA9};
+    byte[][] names = new byte[300][];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = new byte[rnd.nextInt(26)];
+      for (int k = 0; k < names[i].length; k++) {
+        names[i][k] = alphabet[rnd.nextInt(alphabet.length)];
+      }
+    }
+    Aggregates asBytes = new Aggregates();
+    Aggregates asStrings = new Aggregates();
+    for (int segment = 0; segment < 5; segment++) {
+      for (int r = 0; r < 3000; r++) {
+        byte[] name = names[rnd.nextInt(names.length)];
+        int before = rnd.nextInt(9);
+        byte[] b = new byte[before + name.length + (rnd.nextBoolean() ? 0 : rnd.nextInt(9))];
+        Arrays.fill(b, (byte) 'M');
+        System.arraycopy(name, 0, b, before, name.length);
+        long day = 19_000 + rnd.nextInt(3);
+        boolean refund = rnd.nextInt(4) == 0;
+        long cents = rnd.nextLong(1000);
+        asBytes.add(b, before, before + name.length, day, refund, cents);
+        asStrings.add(new String(name, StandardCharsets.UTF_8), day, refund, cents);
+      }
+      assertEquals(csv(asStrings), csv(asBytes), "segment " + segment);
+      asBytes.reset();
+      asStrings.reset();
+    }
+  }
+
+  @Test
   void truncatedBytesFailWithIoException() throws IOException {
     Aggregates agg = new Aggregates();
     agg.add("M1", 1, false, 5);

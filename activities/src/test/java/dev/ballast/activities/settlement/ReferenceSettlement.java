@@ -209,7 +209,7 @@ public final class ReferenceSettlement {
     return i;
   }
 
-  private static LocalDate utcDate(String value) {
+  static LocalDate utcDate(String value) {
     if (!TIMESTAMP.matcher(value).matches()) {
       return null;
     }
