@@ -1,6 +1,7 @@
 package dev.ballast.starter;
 
 import dev.ballast.starter.commands.CancelCommand;
+import dev.ballast.starter.commands.DeployCommand;
 import dev.ballast.starter.commands.GenerateCommand;
 import dev.ballast.starter.commands.JobsCommand;
 import dev.ballast.starter.commands.ListCommand;
@@ -15,6 +16,7 @@ import dev.ballast.starter.commands.StatusCommand;
 import dev.ballast.starter.commands.VerifyCommand;
 import dev.ballast.starter.commands.WatchCommand;
 import dev.ballast.starter.commands.WorkerCommand;
+import dev.ballast.starter.commands.WorkersCommand;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine;
@@ -36,11 +38,15 @@ import picocli.CommandLine.Model.CommandSpec;
       "",
       "Exit codes:",
       "  0  success",
-      "  1  job failed or timed out (verify: files do not match the manifest)",
+      "  1  job failed or timed out (verify: files do not match the manifest; workers --check: a"
+          + " warning)",
       "  2  bad usage or bad job spec (nothing was started)",
       "  3  job cancelled or terminated",
       "  4  cannot reach Temporal",
-      "  5  job id conflict, or job not found (setup: a search attribute registered with another type)"
+      "  5  job id conflict, or job not found (setup: a search attribute registered with another type;"
+          + " deploy: unknown deployment or build)",
+      "  6  the Temporal service lacks the feature (deploy: the embedded service has no worker"
+          + " deployments)"
     },
     subcommands = {
       RunCommand.class,
@@ -57,7 +63,9 @@ import picocli.CommandLine.Model.CommandSpec;
       GenerateCommand.class,
       VerifyCommand.class,
       JobsCommand.class,
-      ScheduleCommand.class
+      ScheduleCommand.class,
+      DeployCommand.class,
+      WorkersCommand.class
     })
 public class BallastCommand implements Runnable {
   @CommandLine.Spec CommandSpec spec;

@@ -4,7 +4,10 @@ package dev.ballast.starter;
 public final class ExitCodes {
   /** The command (or job) succeeded. */
   public static final int OK = 0;
-  /** The job failed or timed out, or a verification found problems. */
+  /**
+   * The job failed or timed out, a verification found problems, or {@code ballast workers --check}
+   * found a problem.
+   */
   public static final int JOB_FAILED = 1;
   /** Bad usage or a bad job spec: nothing was started. */
   public static final int USAGE = 2;
@@ -14,6 +17,9 @@ public final class ExitCodes {
   public static final int UNREACHABLE = 4;
   /** Job id conflict (already running or completed) or job not found. */
   public static final int CONFLICT_OR_NOT_FOUND = 5;
+
+  /** The Temporal service lacks what the command needs (worker deployments on the embedded service). */
+  public static final int NOT_SUPPORTED = 6;
 
   private ExitCodes() {}
 }

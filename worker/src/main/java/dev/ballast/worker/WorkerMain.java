@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Entry point of {@code ballast-worker.jar}: reads {@link WorkerSettings} from the environment,
  * starts a {@link WorkerService} and runs until SIGTERM or Ctrl-C, which stop it gracefully
- * (exit 0). Exits 2 on bad settings, 4 when Temporal cannot be reached. With {@code
+ * (exit 0). Exits 2 on bad settings (also {@code BALLAST_VERSIONING=on} against a service without
+ * worker deployments), 4 when Temporal cannot be reached. With {@code
  * BALLAST_METRICS_PORT} set it serves {@code /metrics}, {@code /healthz} and {@code /readyz} there
  * (see {@link HealthServer}).
  */
@@ -22,9 +23,11 @@ public final class WorkerMain {
   public static void main(String[] args) throws InterruptedException {
     WorkerSettings settings;
     ConnectionSettings connection;
+    WorkerVersioning versioning;
     try {
       settings = WorkerSettings.fromEnv();
       connection = ConnectionSettings.fromEnv();
+      versioning = WorkerVersioning.fromEnv(System.getenv());
       DataRoots.fromEnv();
     } catch (IllegalArgumentException e) {
       log.error("Bad worker settings: {}", e.getMessage());
@@ -33,6 +36,7 @@ public final class WorkerMain {
     }
     Injector injector = Guice.createInjector(new WorkerModule(settings, connection));
     WorkerService service = injector.getInstance(WorkerService.class);
+    service.setVersioning(versioning);
     HealthServer health;
     try {
       Integer metricsPort = HealthServer.portFromEnv(System.getenv());
@@ -47,6 +51,10 @@ public final class WorkerMain {
     } catch (TemporalUnreachableException e) {
       log.error("{}", e.getMessage());
       System.exit(4);
+      return;
+    } catch (WorkerVersioning.UnsupportedException e) {
+      log.error("{}", e.getMessage());
+      System.exit(2);
       return;
     }
     GracefulShutdown.awaitSignal(

@@ -60,6 +60,8 @@ public class WorkerService {
   private ConnectionSettings connectionSettings;
   private ManagedChannel inProcessChannel;
   private boolean warmUp = true;
+  private WorkerVersioning versioning = WorkerVersioning.defaults();
+  private boolean versioned;
 
   @Inject
   public WorkerService(
@@ -100,6 +102,7 @@ public class WorkerService {
         TemporalConnections.connect(connection, metricsScope, inProcessChannel);
     try {
       stickyDisabled = decideSticky(connected);
+      versioned = decideVersioning(connected);
       WorkflowClient newClient = TemporalConnections.client(connected, connection);
       WorkerFactory newFactory =
           WorkerFactory.newInstance(
@@ -124,6 +127,37 @@ public class WorkerService {
         settings.identity(),
         settings.queues(),
         settings.chunkSlots());
+    if (versioned) {
+      DeploymentBootstrap.startInBackground(connected, settings.namespace(), versioning, settings.identity());
+    }
+  }
+
+  private boolean decideVersioning(WorkflowServiceStubs connected) {
+    if (versioning.mode() == WorkerVersioning.Mode.OFF) {
+      log.info("Build {}: unversioned (BALLAST_VERSIONING=off)", versioning.buildId());
+      return false;
+    }
+    boolean supported =
+        inProcessChannel == null
+            && WorkerVersioning.serverSupportsDeployments(connected, settings.namespace(), versioning.deployment());
+    if (!supported) {
+      if (versioning.mode() == WorkerVersioning.Mode.ON) {
+        throw new WorkerVersioning.UnsupportedException(
+            "BALLAST_VERSIONING=on, but this Temporal service has no worker deployments"
+                + " (the embedded service has none; set BALLAST_VERSIONING=auto or off)");
+      }
+      log.info(
+          "Build {}: unversioned, this Temporal service has no worker deployments (the embedded"
+              + " service has none)",
+          versioning.buildId());
+      return false;
+    }
+    log.info(
+        "Build {}: version {} of worker deployment {}; workflows are pinned to the build they start on",
+        versioning.buildId(),
+        versioning.buildId(),
+        versioning.deployment());
+    return true;
   }
 
   private boolean decideSticky(WorkflowServiceStubs connected) {
@@ -157,6 +191,8 @@ public class WorkerService {
             // During a graceful stop, chunks in flight keep heartbeating and finish within the
             // drain time instead of failing at their next checkpoint.
             .setAllowActivityHeartbeatDuringShutdown(true);
+    // Unversioned workers report their build id too, so that `ballast workers` groups them.
+    options.setDeploymentOptions(versioning.options(versioned));
     if (stickyDisabled) {
       // Zero means no sticky attributes are sent: every workflow task goes to the normal queue.
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
@@ -236,6 +272,28 @@ public class WorkerService {
       throw new IllegalStateException("worker service not started");
     }
     return client;
+  }
+
+  /** Whether {@link #start()} registered the workers as a version of the worker deployment. */
+  public synchronized boolean versioned() {
+    return versioned;
+  }
+
+  /**
+   * Sets the build id, deployment name and versioning mode (default {@link
+   * WorkerVersioning#defaults()}). Call before {@link #start()}.
+   */
+  @com.google.inject.Inject(optional = true)
+  public synchronized void setVersioning(WorkerVersioning newVersioning) {
+    if (factory != null) {
+      throw new IllegalStateException("versioning must be set before the worker service starts");
+    }
+    this.versioning = java.util.Objects.requireNonNull(newVersioning);
+  }
+
+  /** The build id, deployment name and versioning mode. */
+  public synchronized WorkerVersioning versioning() {
+    return versioning;
   }
 
   /** Whether {@link #start()} turned sticky execution off. */

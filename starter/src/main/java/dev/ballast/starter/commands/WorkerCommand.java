@@ -9,6 +9,7 @@ import dev.ballast.starter.TemporalOptions;
 import dev.ballast.worker.WorkerModule;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
+import dev.ballast.worker.WorkerVersioning;
 import java.util.HashMap;
 import java.util.Map;
 import dev.ballast.worker.GracefulShutdown;
@@ -70,8 +71,10 @@ public class WorkerCommand extends BaseCommand {
     }
     WorkerSettings settings;
     Integer port;
+    WorkerVersioning versioning;
     try {
       settings = WorkerSettings.fromEnv(env);
+      versioning = WorkerVersioning.fromEnv(env);
       port = HealthServer.portFromEnv(env);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
@@ -79,9 +82,15 @@ public class WorkerCommand extends BaseCommand {
     Logging.verbose();
     WorkerService service = Guice.createInjector(new WorkerModule(settings, temporal.connection(env)))
         .getInstance(WorkerService.class);
+    service.setVersioning(versioning);
     HealthServer health = port == null ? null : HealthServer.forWorker(service, "0.0.0.0", port);
     try {
       service.start();
+    } catch (WorkerVersioning.UnsupportedException e) {
+      if (health != null) {
+        health.close();
+      }
+      throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
     } catch (RuntimeException e) {
       if (health != null) {
         health.close();
