@@ -139,6 +139,15 @@ class VersionedUpgradeIT {
             r -> r.out().contains("build D - unversioned"));
         assertEquals(ExitCodes.JOB_FAILED, mixed.code(), mixed.out() + mixed.err());
         assertTrue(mixed.err().contains("2 builds poll without versioning (C, D)"), mixed.err());
+        // The rest of the deploy command: a canary share, and the errors scripts rely on.
+        assertEquals(0, cli(server, "deploy", "ramp", "A", "25").code());
+        assertTrue(cli(server, "deploy", "status").out().contains("current build B, ramping build A at 25%"));
+        assertEquals(ExitCodes.USAGE, cli(server, "deploy", "ramp", "B", "10").code(), "B is current");
+        assertEquals(ExitCodes.USAGE, cli(server, "deploy", "ramp", "A", "101").code());
+        Cli.Result unknown = cli(server, "deploy", "set-current", "Z");
+        assertEquals(ExitCodes.CONFLICT_OR_NOT_FOUND, unknown.code());
+        assertTrue(unknown.err().contains("build Z is not a version of deployment ballast"), unknown.err());
+        assertEquals(ExitCodes.CONFLICT_OR_NOT_FOUND, cli(server, "deploy", "status", "--deployment", "other").code());
         System.out.printf("versioned upgrade: %s; %s%n", j1Builds, j2Builds);
       } finally {
         for (WorkerService w : unversioned) {

@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * <p>On {@link TaskQueues#JOBS}: every workflow type plus the plan, merge and commit activities. On
  * {@link TaskQueues#CHUNKS}: the chunk activities, at most {@link WorkerSettings#chunkSlots()} at
  * once.
+ *
+ * <p>Versioning ({@link WorkerVersioning}): when the server has worker deployments, every worker
+ * registers as build {@code BALLAST_BUILD_ID} of deployment {@code BALLAST_DEPLOYMENT} and the
+ * workflows it runs are pinned to that build; otherwise (the embedded service) it polls
+ * unversioned, says so once in its log, and still reports its build id.
  */
 public class WorkerService {
   /** Longest wait between two heartbeats actually sent, so that a resumed chunk loses little work. */

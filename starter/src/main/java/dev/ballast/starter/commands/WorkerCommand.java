@@ -27,7 +27,12 @@ import picocli.CommandLine.Option;
           + " gracefully (running chunks get up to BALLAST_DRAIN_SECONDS, default 30 s, to finish).",
       "Settings come from the environment (TEMPORAL_ADDRESS, default 127.0.0.1:7233;"
           + " TEMPORAL_NAMESPACE; BALLAST_QUEUES; BALLAST_CHUNK_SLOTS; BALLAST_STICKY=auto|on|off;"
-          + " BALLAST_DRAIN_SECONDS; BALLAST_METRICS_PORT); flags win."
+          + " BALLAST_DRAIN_SECONDS; BALLAST_METRICS_PORT); flags win.",
+      "Versioning: on a server with worker deployments the worker registers as build"
+          + " BALLAST_BUILD_ID (default: the version and commit it was built from) of deployment"
+          + " BALLAST_DEPLOYMENT (default ballast) and pins the jobs it starts to that build;"
+          + " BALLAST_VERSIONING=auto|on|off (default auto: unversioned where the service has no"
+          + " deployments, like the embedded one). See ballast deploy --help."
     })
 public class WorkerCommand extends BaseCommand {
   @Mixin TemporalOptions temporal;
