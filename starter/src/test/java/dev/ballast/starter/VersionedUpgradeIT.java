@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stage) and every activity, told apart by the worker identity in the histories and the deployment
  * version the server recorded on each workflow task - with exact outputs; a job started after the
  * switch runs on B only; {@code ballast workers} shows both builds; {@code ballast workers --check}
- * fails while two unversioned builds poll. Takes about 1.5-2 minutes.
+ * fails while two unversioned builds poll. Takes 40-80 s on a 2-core machine.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class VersionedUpgradeIT {
