@@ -64,6 +64,18 @@ class WorkerPoolCommandsTest {
   }
 
   @Test
+  void aWorkerThatRequiresVersioningRefusesTheEmbeddedServiceWithExitTwo() {
+    Cli.Result r = Cli.run(
+        Map.of("TEMPORAL_ADDRESS", temporal.address(), "BALLAST_VERSIONING", "on"), dir, "worker");
+    assertEquals(ExitCodes.USAGE, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("BALLAST_VERSIONING=on, but this Temporal service has no worker deployments"), r.err());
+    Cli.Result bad = Cli.run(
+        Map.of("TEMPORAL_ADDRESS", temporal.address(), "BALLAST_VERSIONING", "sometimes"), dir, "worker");
+    assertEquals(ExitCodes.USAGE, bad.code());
+    assertTrue(bad.err().contains("BALLAST_VERSIONING must be auto, on or off"), bad.err());
+  }
+
+  @Test
   void workersListsEachBuildAndCheckFailsWhenTwoUnversionedBuildsPoll() throws Exception {
     Cli.Result none = cli("workers", "--check");
     assertEquals(ExitCodes.JOB_FAILED, none.code(), "no poller at all is a warning: " + none.out() + none.err());
