@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded Temporal service: Temporal's Java test server running in this JVM, in real time,
- * keeping everything in memory (a restart loses every workflow). It listens on loopback only
+ * keeping everything in memory (a restart loses every workflow). It answers {@code
+ * DescribeTaskQueue}, which the test server lacks, with the pollers it recorded ({@link
+ * PollerRegistry}), so that {@code ballast workers} works against it. It listens on loopback only
  * unless a bind host is given explicitly; it has no authentication, so never expose it.
  *
  * <p>{@code TestServer.createPortBoundServer} binds every interface, so this class wires the test
@@ -94,18 +96,21 @@ public final class EmbeddedTemporal implements AutoCloseable {
     TestServicesStarter services = new TestServicesStarter(true, 0);
     PollerRegistry pollers = new PollerRegistry(Clock.systemUTC());
     ServerInterceptor recordPolls = pollers.interceptor();
+    ServerInterceptor describeTaskQueue = pollers.describeTaskQueue();
     try {
       NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port));
       if (certChain != null) {
         builder.useTransportSecurity(certChain, privateKey);
       }
-      GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder, List.of(recordPolls));
+      GRPCServerHelper.registerServicesAndHealthChecks(
+          services.getServices(), builder, List.of(recordPolls, describeTaskQueue));
       Server server = builder.build().start();
       InProcessGRPCServer inProcess;
       try {
         List<BindableService> intercepted = new ArrayList<>();
         for (BindableService service : services.getServices()) {
-          intercepted.add(() -> ServerInterceptors.intercept(service.bindService(), recordPolls));
+          intercepted.add(
+              () -> ServerInterceptors.intercept(service.bindService(), recordPolls, describeTaskQueue));
         }
         inProcess = new InProcessGRPCServer(intercepted, true);
       } catch (RuntimeException e) {

@@ -6,6 +6,10 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.temporal.api.deployment.v1.WorkerDeploymentOptions;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueResponse;
 import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.enums.v1.TaskQueueType;
 import io.temporal.api.taskqueue.v1.PollerInfo;
@@ -39,7 +43,7 @@ public final class PollerRegistry {
 
   private record Key(String namespace, String taskQueue, TaskQueueType type, String identity) {}
 
-  private record Seen(Instant lastAccess, double ratePerSecond) {}
+  private record Seen(Instant lastAccess, double ratePerSecond, WorkerDeploymentOptions deployment) {}
 
   private final Map<Key, Seen> pollers = new ConcurrentHashMap<>();
   private final Clock clock;
@@ -50,12 +54,23 @@ public final class PollerRegistry {
 
   /** Records one poll. Sticky queues (one per worker, for its cached workflows) are not listed. */
   void record(String namespace, TaskQueue queue, TaskQueueType type, String identity, double ratePerSecond) {
+    record(namespace, queue, type, identity, ratePerSecond, null);
+  }
+
+  /** Records one poll of a worker that reported its build ({@code deployment}, may be null). */
+  void record(
+      String namespace,
+      TaskQueue queue,
+      TaskQueueType type,
+      String identity,
+      double ratePerSecond,
+      WorkerDeploymentOptions deployment) {
     if (queue.getKind() == TaskQueueKind.TASK_QUEUE_KIND_STICKY) {
       return;
     }
     pollers.put(
         new Key(namespace, queue.getName(), type, identity),
-        new Seen(clock.instant(), ratePerSecond > 0 ? ratePerSecond : DEFAULT_RATE_PER_SECOND));
+        new Seen(clock.instant(), ratePerSecond > 0 ? ratePerSecond : DEFAULT_RATE_PER_SECOND, deployment));
   }
 
   /**
@@ -77,12 +92,15 @@ public final class PollerRegistry {
     List<PollerInfo> result = new ArrayList<>();
     for (Map.Entry<Key, Seen> e : matching) {
       Instant t = e.getValue().lastAccess();
-      result.add(
+      PollerInfo.Builder info =
           PollerInfo.newBuilder()
               .setIdentity(e.getKey().identity())
               .setLastAccessTime(Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()))
-              .setRatePerSecond(e.getValue().ratePerSecond())
-              .build());
+              .setRatePerSecond(e.getValue().ratePerSecond());
+      if (e.getValue().deployment() != null) {
+        info.setDeploymentOptions(e.getValue().deployment());
+      }
+      result.add(info.build());
     }
     return result;
   }
@@ -103,15 +121,62 @@ public final class PollerRegistry {
           public void onMessage(Q message) {
             if (message instanceof PollWorkflowTaskQueueRequest poll) {
               record(poll.getNamespace(), poll.getTaskQueue(), TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-                  poll.getIdentity(), 0);
+                  poll.getIdentity(), 0,
+                  poll.hasDeploymentOptions() ? poll.getDeploymentOptions() : null);
             } else if (message instanceof PollActivityTaskQueueRequest poll) {
               record(poll.getNamespace(), poll.getTaskQueue(), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
                   poll.getIdentity(),
                   poll.hasTaskQueueMetadata() && poll.getTaskQueueMetadata().hasMaxTasksPerSecond()
                       ? poll.getTaskQueueMetadata().getMaxTasksPerSecond().getValue()
-                      : 0);
+                      : 0,
+                  poll.hasDeploymentOptions() ? poll.getDeploymentOptions() : null);
             }
             super.onMessage(message);
+          }
+        };
+      }
+    };
+  }
+
+  /**
+   * Answers {@code DescribeTaskQueue} (unimplemented by the test server) with the pollers recorded
+   * here, as a real server's legacy mode does: pollers only, no backlog statistics.
+   */
+  ServerInterceptor describeTaskQueue() {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, A> ServerCall.Listener<Q> interceptCall(
+          ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+        if (!"DescribeTaskQueue".equals(call.getMethodDescriptor().getBareMethodName())) {
+          return next.startCall(call, headers);
+        }
+        call.request(2);
+        return new ServerCall.Listener<>() {
+          private Q request;
+
+          @Override
+          public void onMessage(Q message) {
+            request = message;
+          }
+
+          @Override
+          @SuppressWarnings("unchecked")
+          public void onHalfClose() {
+            if (!(request instanceof DescribeTaskQueueRequest describe)) {
+              call.close(Status.INVALID_ARGUMENT.withDescription("missing request"), new Metadata());
+              return;
+            }
+            TaskQueueType type =
+                describe.getTaskQueueType() == TaskQueueType.TASK_QUEUE_TYPE_UNSPECIFIED
+                    ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+                    : describe.getTaskQueueType();
+            DescribeTaskQueueResponse response =
+                DescribeTaskQueueResponse.newBuilder()
+                    .addAllPollers(pollers(describe.getNamespace(), describe.getTaskQueue().getName(), type))
+                    .build();
+            call.sendHeaders(new Metadata());
+            call.sendMessage((A) response);
+            call.close(Status.OK, new Metadata());
           }
         };
       }

@@ -2,6 +2,7 @@ package dev.ballast.starter;
 
 import dev.ballast.starter.commands.CancelCommand;
 import dev.ballast.starter.commands.DrillCommand;
+import dev.ballast.starter.commands.DeployCommand;
 import dev.ballast.starter.commands.GenerateCommand;
 import dev.ballast.starter.commands.JobsCommand;
 import dev.ballast.starter.commands.ListCommand;
@@ -16,6 +17,7 @@ import dev.ballast.starter.commands.StatusCommand;
 import dev.ballast.starter.commands.VerifyCommand;
 import dev.ballast.starter.commands.WatchCommand;
 import dev.ballast.starter.commands.WorkerCommand;
+import dev.ballast.starter.commands.WorkersCommand;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine;
@@ -37,12 +39,16 @@ import picocli.CommandLine.Model.CommandSpec;
       "",
       "Exit codes:",
       "  0  success",
-      "  1  job failed or timed out (verify: files do not match the manifest)",
+      "  1  job failed or timed out (verify: files do not match the manifest; workers --check: a"
+          + " warning)",
       "  2  bad usage or bad job spec (nothing was started)",
       "  3  job cancelled or terminated",
       "  4  cannot reach Temporal",
-      "  5  job id conflict, or job not found (setup: a search attribute registered with another type)",
+      "  5  job id conflict, or job not found (setup: a search attribute registered with another type;"
+          + " deploy: unknown deployment or build)",
       "  6  drill failed: no worker took the drill over within its objective, none polls its queues, or wrong output",
+      "  7  the Temporal service lacks the feature (deploy: the embedded service has no worker"
+          + " deployments)",
       "  75 (ballast worker --allow-drills) the worker process was stopped by a failover drill"
     },
     subcommands = {
@@ -61,7 +67,9 @@ import picocli.CommandLine.Model.CommandSpec;
       VerifyCommand.class,
       JobsCommand.class,
       ScheduleCommand.class,
-      DrillCommand.class
+      DrillCommand.class,
+      DeployCommand.class,
+      WorkersCommand.class
     })
 public class BallastCommand implements Runnable {
   @CommandLine.Spec CommandSpec spec;

@@ -4,7 +4,10 @@ package dev.ballast.starter;
 public final class ExitCodes {
   /** The command (or job) succeeded. */
   public static final int OK = 0;
-  /** The job failed or timed out, or a verification found problems. */
+  /**
+   * The job failed or timed out, a verification found problems, or {@code ballast workers --check}
+   * found a problem.
+   */
   public static final int JOB_FAILED = 1;
   /** Bad usage or a bad job spec: nothing was started. */
   public static final int USAGE = 2;
@@ -19,6 +22,9 @@ public final class ExitCodes {
    * within the objective, or its output was wrong.
    */
   public static final int DRILL_FAILED = 6;
+
+  /** The Temporal service lacks what the command needs (worker deployments on the embedded service). */
+  public static final int NOT_SUPPORTED = 7;
 
   private ExitCodes() {}
 }

@@ -67,7 +67,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code ListWorkflowExecutions}, {@code CountWorkflowExecutions}: every open and closed
  *       execution, filtered, ordered and grouped in memory by {@link VisibilityQuery}.
  *   <li>{@code DescribeTaskQueue}: the pollers the embedded service recorded ({@link
- *       TaskQueuePollers}; the test server keeps no poller list).
+ *       TaskQueuePollers}; the test server keeps no poller list). Ballast's embedded service now
+ *       answers it itself from the same records, so this serves a bare test server only.
  *   <li>{@code GetWorkflowExecutionHistoryReverse}: the whole history, newest event first.
  * </ul>
  *

@@ -42,8 +42,13 @@ public final class DrillWorker {
     };
   }
 
-  /** Adds the drill worker to {@code factory}: one drill chunk at a time. */
-  static void register(WorkerFactory factory, WorkerSettings settings, BallastMetrics metrics) {
+  /**
+   * Adds the drill worker to {@code factory}: one drill chunk at a time, with the same deployment
+   * options as the worker's other queues (a pinned drill's activities go to its own build).
+   */
+  static void register(
+      WorkerFactory factory, WorkerSettings settings, BallastMetrics metrics,
+      io.temporal.worker.WorkerDeploymentOptions deployment) {
     Worker worker =
         factory.newWorker(
             TaskQueues.DRILLS,
@@ -51,6 +56,7 @@ public final class DrillWorker {
                 .setIdentity(settings.identity())
                 .setMaxHeartbeatThrottleInterval(WorkerService.MAX_HEARTBEAT_THROTTLE)
                 .setMaxConcurrentActivityExecutionSize(1)
+                .setDeploymentOptions(deployment)
                 .build());
     worker.registerActivitiesImplementations(
         new DrillActivitiesImpl(

@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Entry point of {@code ballast-worker.jar}: reads {@link WorkerSettings} from the environment,
  * starts a {@link WorkerService} and runs until SIGTERM or Ctrl-C, which stop it gracefully
- * (exit 0). Exits 2 on bad settings, 4 when Temporal cannot be reached, 75 when a failover drill
- * stopped it ({@code BALLAST_ALLOW_DRILLS=true}, see {@link DrillWorker}). With {@code
+ * (exit 0). Exits 2 on bad settings (also {@code BALLAST_VERSIONING=on} against a service without
+ * worker deployments), 4 when Temporal cannot be reached, 75 when a failover drill stopped it
+ * ({@code BALLAST_ALLOW_DRILLS=true}, see {@link DrillWorker}). With {@code
  * BALLAST_METRICS_PORT} set it serves {@code /metrics}, {@code /healthz} and {@code /readyz} there
  * (see {@link HealthServer}).
  */
@@ -24,10 +25,12 @@ public final class WorkerMain {
     WorkerSettings settings;
     ConnectionSettings connection;
     boolean allowDrills;
+    WorkerVersioning versioning;
     try {
       settings = WorkerSettings.fromEnv();
       allowDrills = DrillWorker.allowedByEnv(System.getenv());
       connection = ConnectionSettings.fromEnv();
+      versioning = WorkerVersioning.fromEnv(System.getenv());
       DataRoots.fromEnv();
     } catch (IllegalArgumentException e) {
       log.error("Bad worker settings: {}", e.getMessage());
@@ -36,6 +39,7 @@ public final class WorkerMain {
     }
     Injector injector = Guice.createInjector(new WorkerModule(settings, connection));
     WorkerService service = injector.getInstance(WorkerService.class).withDrills(allowDrills);
+    service.setVersioning(versioning);
     HealthServer health;
     try {
       Integer metricsPort = HealthServer.portFromEnv(System.getenv());
@@ -50,6 +54,10 @@ public final class WorkerMain {
     } catch (TemporalUnreachableException e) {
       log.error("{}", e.getMessage());
       System.exit(4);
+      return;
+    } catch (WorkerVersioning.UnsupportedException e) {
+      log.error("{}", e.getMessage());
+      System.exit(2);
       return;
     }
     GracefulShutdown.awaitSignal(

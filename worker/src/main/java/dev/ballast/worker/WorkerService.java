@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * <p>On {@link TaskQueues#JOBS}: every workflow type plus the plan, merge and commit activities. On
  * {@link TaskQueues#CHUNKS}: the chunk activities, at most {@link WorkerSettings#chunkSlots()} at
  * once.
+ *
+ * <p>Versioning ({@link WorkerVersioning}): when the server has worker deployments, every worker
+ * registers as build {@code BALLAST_BUILD_ID} of deployment {@code BALLAST_DEPLOYMENT} and the
+ * workflows it runs are pinned to that build; otherwise (the embedded service) it polls
+ * unversioned, says so once in its log, and still reports its build id.
  */
 public class WorkerService {
   /** Longest wait between two heartbeats actually sent, so that a resumed chunk loses little work. */
@@ -62,6 +67,8 @@ public class WorkerService {
   private ManagedChannel inProcessChannel;
   private boolean warmUp = true;
   private boolean allowDrills;
+  private WorkerVersioning versioning = WorkerVersioning.defaults();
+  private boolean versioned;
 
   @Inject
   public WorkerService(
@@ -102,6 +109,7 @@ public class WorkerService {
         TemporalConnections.connect(connection, metricsScope, inProcessChannel);
     try {
       stickyDisabled = decideSticky(connected);
+      versioned = decideVersioning(connected);
       WorkflowClient newClient = TemporalConnections.client(connected, connection);
       WorkerFactory newFactory =
           WorkerFactory.newInstance(
@@ -113,7 +121,7 @@ public class WorkerService {
         register(newFactory, queue);
       }
       if (allowDrills) {
-        DrillWorker.register(newFactory, settings, metrics);
+        DrillWorker.register(newFactory, settings, metrics, versioning.options(versioned));
       }
       beforeStart.accept(newFactory);
       newFactory.start();
@@ -129,6 +137,37 @@ public class WorkerService {
         settings.identity(),
         settings.queues(),
         settings.chunkSlots());
+    if (versioned) {
+      DeploymentBootstrap.startInBackground(connected, settings.namespace(), versioning, settings.identity());
+    }
+  }
+
+  private boolean decideVersioning(WorkflowServiceStubs connected) {
+    if (versioning.mode() == WorkerVersioning.Mode.OFF) {
+      log.info("Build {}: unversioned (BALLAST_VERSIONING=off)", versioning.buildId());
+      return false;
+    }
+    boolean supported =
+        inProcessChannel == null
+            && WorkerVersioning.serverSupportsDeployments(connected, settings.namespace(), versioning.deployment());
+    if (!supported) {
+      if (versioning.mode() == WorkerVersioning.Mode.ON) {
+        throw new WorkerVersioning.UnsupportedException(
+            "BALLAST_VERSIONING=on, but this Temporal service has no worker deployments"
+                + " (the embedded service has none; set BALLAST_VERSIONING=auto or off)");
+      }
+      log.info(
+          "Build {}: unversioned, this Temporal service has no worker deployments (the embedded"
+              + " service has none)",
+          versioning.buildId());
+      return false;
+    }
+    log.info(
+        "Build {}: version {} of worker deployment {}; workflows are pinned to the build they start on",
+        versioning.buildId(),
+        versioning.buildId(),
+        versioning.deployment());
+    return true;
   }
 
   private boolean decideSticky(WorkflowServiceStubs connected) {
@@ -162,6 +201,8 @@ public class WorkerService {
             // During a graceful stop, chunks in flight keep heartbeating and finish within the
             // drain time instead of failing at their next checkpoint.
             .setAllowActivityHeartbeatDuringShutdown(true);
+    // Unversioned workers report their build id too, so that `ballast workers` groups them.
+    options.setDeploymentOptions(versioning.options(versioned));
     if (stickyDisabled) {
       // Zero means no sticky attributes are sent: every workflow task goes to the normal queue.
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
@@ -242,6 +283,28 @@ public class WorkerService {
       throw new IllegalStateException("worker service not started");
     }
     return client;
+  }
+
+  /** Whether {@link #start()} registered the workers as a version of the worker deployment. */
+  public synchronized boolean versioned() {
+    return versioned;
+  }
+
+  /**
+   * Sets the build id, deployment name and versioning mode (default {@link
+   * WorkerVersioning#defaults()}). Call before {@link #start()}.
+   */
+  @com.google.inject.Inject(optional = true)
+  public synchronized void setVersioning(WorkerVersioning newVersioning) {
+    if (factory != null) {
+      throw new IllegalStateException("versioning must be set before the worker service starts");
+    }
+    this.versioning = java.util.Objects.requireNonNull(newVersioning);
+  }
+
+  /** The build id, deployment name and versioning mode. */
+  public synchronized WorkerVersioning versioning() {
+    return versioning;
   }
 
   /** Whether {@link #start()} turned sticky execution off. */

@@ -12,6 +12,7 @@ import dev.ballast.worker.DrillWorker;
 import dev.ballast.worker.WorkerModule;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
+import dev.ballast.worker.WorkerVersioning;
 import java.util.HashMap;
 import java.util.Map;
 import dev.ballast.worker.GracefulShutdown;
@@ -30,6 +31,11 @@ import picocli.CommandLine.Option;
       "Settings come from the environment (TEMPORAL_ADDRESS, default 127.0.0.1:7233;"
           + " TEMPORAL_NAMESPACE; BALLAST_QUEUES; BALLAST_CHUNK_SLOTS; BALLAST_STICKY=auto|on|off;"
           + " BALLAST_DRAIN_SECONDS; BALLAST_METRICS_PORT; BALLAST_ALLOW_DRILLS); flags win.",
+      "Versioning: on a server with worker deployments the worker registers as build"
+          + " BALLAST_BUILD_ID (default: the version and commit it was built from) of deployment"
+          + " BALLAST_DEPLOYMENT (default ballast) and pins the jobs it starts to that build;"
+          + " BALLAST_VERSIONING=auto|on|off (default auto: unversioned where the service has no"
+          + " deployments, like the embedded one). See ballast deploy --help.",
       "Exit codes: 0 stopped by a signal, 2 bad settings, 4 cannot reach Temporal, "
           + DrillActivitiesImpl.EXIT_CODE + " stopped by a failover drill (--allow-drills)."
     })
@@ -85,9 +91,11 @@ public class WorkerCommand extends BaseCommand {
     WorkerSettings settings;
     Integer port;
     boolean drills;
+    WorkerVersioning versioning;
     try {
       settings = WorkerSettings.fromEnv(env);
       drills = allowDrills || DrillWorker.allowedByEnv(env);
+      versioning = WorkerVersioning.fromEnv(env);
       port = HealthServer.portFromEnv(env);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
@@ -96,9 +104,15 @@ public class WorkerCommand extends BaseCommand {
     WorkerService service = Guice.createInjector(new WorkerModule(settings, temporal.connection(env)))
         .getInstance(WorkerService.class)
         .withDrills(drills);
+    service.setVersioning(versioning);
     HealthServer health = port == null ? null : HealthServer.forWorker(service, "0.0.0.0", port);
     try {
       service.start();
+    } catch (WorkerVersioning.UnsupportedException e) {
+      if (health != null) {
+        health.close();
+      }
+      throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
     } catch (RuntimeException e) {
       if (health != null) {
         health.close();
