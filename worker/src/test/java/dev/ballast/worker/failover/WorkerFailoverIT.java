@@ -60,13 +60,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The product's central promise, shown with real processes: three worker JVMs poll one Temporal
  * service (the embedded one, then a real server); a killer {@code kill -9}s the worker running a
- * chunk several times during a settlement job of two million rows, starting a replacement each time. The job must finish with
+ * chunk several times during a settlement job of four million rows, starting a replacement each time. The job must finish with
  * outputs byte-identical to an independent computation, every row counted once, and no staged
  * file left behind.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class WorkerFailoverIT {
-  private static final int ROWS = 2_000_000;
+  private static final int ROWS = 4_000_000;
   private static final int KILLS = 4;
   private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
   /** Long on purpose: a failover bounded by this instead of the heartbeat would time the test out. */
