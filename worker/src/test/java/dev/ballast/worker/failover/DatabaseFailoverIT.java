@@ -223,7 +223,19 @@ class DatabaseFailoverIT {
 
         PostgresPair.await("a few segments are loaded", Duration.ofMinutes(4),
             () -> running.isDone() || count(pg, pg.primaryPort, markers) >= 4);
-        assertFalse(running.isDone(), "the job is still loading when the failover begins");
+        if (running.isDone()) {
+          String outcome;
+          try {
+            outcome = "it ended with " + running.get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            StringBuilder why = new StringBuilder("it failed:");
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+              why.append(" <- ").append(t.getMessage());
+            }
+            outcome = why.toString();
+          }
+          throw new AssertionError("the job is still loading when the failover begins, but " + outcome);
+        }
         long atCut = count(pg, pg.primaryPort, markers);
         pg.cutReplication();
         if (synchronous) {

@@ -56,7 +56,9 @@ public final class WorkerProcesses implements AutoCloseable {
     Path log = log(identity);
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m",
+        // 512 MB: DatabaseFailoverIT's settlement merges a million (merchant, date) groups, which
+        // since the merchant-numbered totals needs more than 256 MB.
+        "-Xmx512m",
         "-XX:+UseSerialGC",
         "-cp",
         classpath()));
