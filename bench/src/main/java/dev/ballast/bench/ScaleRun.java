@@ -103,7 +103,7 @@ public final class ScaleRun {
     EmbeddedTemporal embedded = inProcess && !real ? EmbeddedTemporal.start(0) : null;
     try (TestTemporal service = real
         ? RealTemporalServer.start(RealTemporalServer.options().in(output.resolveSibling(output.getFileName() + ".server")))
-        : embedded != null ? wrap(embedded) : TestTemporal.embedded()) {
+        : embedded != null ? TestTemporal.of(embedded) : TestTemporal.embedded()) {
       WorkerSettings settings = WorkerSettings.defaults(service.address()).withChunkSlots(slots);
       WorkerService worker =
           Guice.createInjector(new WorkerModule(settings)).getInstance(WorkerService.class);
@@ -131,25 +131,6 @@ public final class ScaleRun {
     }
     System.out.println(line);
     System.exit(0);
-  }
-
-  private static TestTemporal wrap(EmbeddedTemporal embedded) {
-    return new TestTemporal() {
-      @Override
-      public Kind kind() {
-        return Kind.EMBEDDED;
-      }
-
-      @Override
-      public String address() {
-        return embedded.address();
-      }
-
-      @Override
-      public void close() {
-        embedded.close();
-      }
-    };
   }
 
   private static String describe(

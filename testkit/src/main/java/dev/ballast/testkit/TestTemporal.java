@@ -41,7 +41,11 @@ public interface TestTemporal extends AutoCloseable {
 
   /** The embedded service on a free loopback port. */
   static TestTemporal embedded() {
-    EmbeddedTemporal service = EmbeddedTemporal.start(0);
+    return of(EmbeddedTemporal.start(0));
+  }
+
+  /** {@code service}, an embedded service already started (closing this closes it). */
+  static TestTemporal of(EmbeddedTemporal service) {
     return new TestTemporal() {
       @Override
       public Kind kind() {
