@@ -1,7 +1,14 @@
 package dev.ballast.starter;
 
+import dev.ballast.api.TaskQueues;
+import dev.ballast.worker.TemporalConnections;
 import dev.ballast.worker.failover.WorkerProcesses;
 import dev.ballast.worker.observe.HealthServer;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.PollerInfo;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -16,7 +23,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * {@code ballast worker} JVMs for failover drills, each named and logging on its own, optionally
@@ -76,7 +86,51 @@ final class DrillProcesses implements AutoCloseable {
     for (Worker w : launched) {
       w.processes().awaitLog("worker-1", "polling", Duration.ofSeconds(60));
     }
+    awaitPolled(identities, allowDrills, Duration.ofSeconds(60));
     return launched;
+  }
+
+  /**
+   * Waits until the server lists each of {@code identities} among the pollers of the jobs queue
+   * (and of the drill queue when {@code drills}): the worker logs "polling" when it starts its
+   * pollers, but the server names a poller only once its first poll arrived, and the drill reads
+   * the pool from the server.
+   */
+  private void awaitPolled(List<String> identities, boolean drills, Duration timeout) throws InterruptedException {
+    WorkflowServiceStubs stubs = TemporalConnections.connect(address);
+    try {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        Set<String> missing = new TreeSet<>();
+        for (String identity : identities) {
+          if (!pollers(stubs, TaskQueues.JOBS, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW).contains(identity)
+              || (drills && !pollers(stubs, TaskQueues.DRILLS, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY).contains(identity))) {
+            missing.add(identity);
+          }
+        }
+        if (missing.isEmpty()) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the server lists no poll yet from " + missing + " after " + timeout);
+        }
+        Thread.sleep(100);
+      }
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
+  private static Set<String> pollers(WorkflowServiceStubs stubs, String queue, TaskQueueType type) {
+    return stubs.blockingStub().withDeadlineAfter(5, TimeUnit.SECONDS)
+        .describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
+            .setNamespace("default")
+            .setTaskQueue(TaskQueue.newBuilder().setName(queue))
+            .setTaskQueueType(type)
+            .build())
+        .getPollersList().stream()
+        .map(PollerInfo::getIdentity)
+        .collect(Collectors.toSet());
   }
 
   private Worker launch(String identity, boolean allowDrills, boolean metrics) throws IOException {
