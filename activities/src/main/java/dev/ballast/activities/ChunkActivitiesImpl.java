@@ -1,10 +1,11 @@
 package dev.ballast.activities;
 
-import dev.ballast.activities.files.DataRoots;
-import dev.ballast.activities.job.JobType;
-import dev.ballast.activities.job.JobTypes;
-import dev.ballast.activities.stage.RecordChunkRunner;
-import dev.ballast.activities.stage.RecordJobType;
+import dev.ballast.engine.Failures;
+import dev.ballast.engine.files.DataRoots;
+import dev.ballast.job.JobType;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.stage.RecordChunkRunner;
+import dev.ballast.job.RecordJobType;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.activity.ChunkActivities;
 import dev.ballast.api.model.ChunkResult;

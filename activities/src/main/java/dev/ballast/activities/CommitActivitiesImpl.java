@@ -1,11 +1,12 @@
 package dev.ballast.activities;
 
+import dev.ballast.engine.Failures;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.ballast.activities.commit.Committer;
-import dev.ballast.activities.files.AtomicFiles;
-import dev.ballast.activities.files.DataRoots;
-import dev.ballast.activities.files.StagingLayout;
+import dev.ballast.engine.commit.Committer;
+import dev.ballast.engine.files.AtomicFiles;
+import dev.ballast.engine.files.DataRoots;
+import dev.ballast.engine.files.StagingLayout;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.activity.CommitActivities;
 import dev.ballast.api.model.CommitRequest;

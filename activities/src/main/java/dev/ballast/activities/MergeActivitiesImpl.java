@@ -1,7 +1,7 @@
 package dev.ballast.activities;
 
-import dev.ballast.activities.job.JobTypes;
-import dev.ballast.activities.stage.RecordMerger;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.stage.RecordMerger;
 import dev.ballast.api.activity.MergeActivities;
 import dev.ballast.api.model.MergeRequest;
 import dev.ballast.api.model.MergeResult;

@@ -1,8 +1,9 @@
 package dev.ballast.activities;
 
-import dev.ballast.activities.files.Fingerprints;
-import dev.ballast.activities.files.Manifest;
-import dev.ballast.activities.files.ManifestVerifier;
+import dev.ballast.engine.Failures;
+import dev.ballast.engine.files.Fingerprints;
+import dev.ballast.engine.files.Manifest;
+import dev.ballast.engine.files.ManifestVerifier;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.activity.PipelineActivities;
 import dev.ballast.api.model.JobResult;

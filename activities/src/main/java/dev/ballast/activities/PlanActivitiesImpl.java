@@ -1,10 +1,10 @@
 package dev.ballast.activities;
 
-import dev.ballast.activities.files.DataRoots;
-import dev.ballast.activities.job.JobTypes;
-import dev.ballast.activities.plan.Planner;
+import dev.ballast.engine.files.DataRoots;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.plan.Planner;
 import dev.ballast.api.activity.PlanActivities;
-import dev.ballast.activities.plan.StagedPlan;
+import dev.ballast.engine.plan.StagedPlan;
 import dev.ballast.api.model.ChunkPage;
 import dev.ballast.api.model.ChunkPageRequest;
 import dev.ballast.api.model.JobSpec;

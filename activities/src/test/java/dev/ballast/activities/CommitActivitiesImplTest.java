@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ballast.activities.files.Fingerprints;
-import dev.ballast.activities.files.ManifestVerifier;
-import dev.ballast.activities.files.StagingLayout;
+import dev.ballast.engine.files.Fingerprints;
+import dev.ballast.engine.files.ManifestVerifier;
+import dev.ballast.engine.files.StagingLayout;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.activity.CommitActivities;
 import dev.ballast.api.model.CommitRequest;

@@ -1,12 +1,14 @@
 package dev.ballast.activities;
 
-import dev.ballast.activities.plan.StagedPlan;
+import dev.ballast.engine.FakeJobType;
+
+import dev.ballast.engine.plan.StagedPlan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.activities.job.JobTypes;
+import dev.ballast.engine.JobTypes;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.activity.PlanActivities;
 import dev.ballast.api.model.JobSpec;

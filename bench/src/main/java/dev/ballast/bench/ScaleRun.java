@@ -4,7 +4,7 @@ import com.google.inject.Guice;
 import dev.ballast.api.HistoryLimits;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;
-import dev.ballast.api.model.Stage;
+import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.embedded.EmbeddedTemporal;
 import dev.ballast.starter.Jobs;
@@ -48,7 +48,7 @@ public final class ScaleRun {
       int n = Integer.parseInt(args[1]);
       Path dir = Files.createDirectories(Path.of(args[3]));
       for (int i = 0; i < n; i++) {
-        dev.ballast.activities.settlement.SampleGenerator.write(
+        dev.ballast.samples.SampleGenerator.write(
             dir.resolve(String.format("day-%06d.csv", i)), Long.parseLong(args[2]), 1000 + i);
       }
       System.exit(0);

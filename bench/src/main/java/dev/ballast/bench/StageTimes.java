@@ -1,7 +1,7 @@
 package dev.ballast.bench;
 
 import dev.ballast.api.WorkflowRuns;
-import dev.ballast.api.model.Stage;
+import dev.ballast.job.policy.Stage;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;

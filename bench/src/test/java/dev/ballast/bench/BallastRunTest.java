@@ -3,9 +3,9 @@ package dev.ballast.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.activities.settlement.ReferenceSettlement;
-import dev.ballast.activities.settlement.SampleGenerator;
-import dev.ballast.api.model.Stage;
+import dev.ballast.testkit.ReferenceSettlement;
+import dev.ballast.samples.SampleGenerator;
+import dev.ballast.job.policy.Stage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.ballast.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ballast.api.model.Stage;
+import dev.ballast.job.policy.Stage;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

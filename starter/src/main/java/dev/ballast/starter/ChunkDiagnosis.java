@@ -2,7 +2,7 @@ package dev.ballast.starter;
 
 import dev.ballast.api.model.ChunkCheckpoint;
 import dev.ballast.api.model.ChunkTask;
-import dev.ballast.api.model.Stage;
+import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.EventType;

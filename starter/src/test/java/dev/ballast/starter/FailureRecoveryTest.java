@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ballast.activities.files.StagingLayout;
-import dev.ballast.activities.settlement.ReferenceSettlement;
-import dev.ballast.activities.settlement.SampleGenerator;
-import dev.ballast.activities.settlement.SettlementJobType;
+import dev.ballast.engine.files.StagingLayout;
+import dev.ballast.testkit.ReferenceSettlement;
+import dev.ballast.samples.SampleGenerator;
+import dev.ballast.jobs.settlement.SettlementJobType;
 import dev.ballast.api.model.ChunkResult;
 import dev.ballast.testkit.TestTemporal;
 import io.temporal.api.enums.v1.EventType;

@@ -3,9 +3,9 @@ package dev.ballast.starter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.activities.settlement.ReferenceSettlement;
-import dev.ballast.activities.settlement.SampleGenerator;
-import dev.ballast.activities.settlement.SettlementJobType;
+import dev.ballast.testkit.ReferenceSettlement;
+import dev.ballast.samples.SampleGenerator;
+import dev.ballast.jobs.settlement.SettlementJobType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

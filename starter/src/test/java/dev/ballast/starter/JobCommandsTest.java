@@ -121,15 +121,15 @@ class JobCommandsTest {
     Cli.Result started = Cli.run(env, dir, "start", "load.json", "--id", "load-policy-1");
     assertEquals(0, started.code(), started.err());
     dev.ballast.api.model.JobSpec spec = startedWith("load-policy-1", dev.ballast.api.model.JobSpec.class);
-    dev.ballast.api.model.StagePolicy process = spec.policy(dev.ballast.api.model.Stage.PROCESS);
+    dev.ballast.job.policy.StagePolicy process = spec.policy(dev.ballast.job.policy.Stage.PROCESS);
     assertEquals(3, process.retry().maximumAttempts(), "the spec's own field wins");
-    assertEquals(dev.ballast.activities.load.LoadJobType.PROCESS_POLICY.retry().initialInterval(),
+    assertEquals(dev.ballast.jobs.load.LoadJobType.PROCESS_POLICY.retry().initialInterval(),
         process.retry().initialInterval(), "the rest is the load job's");
     assertEquals(java.time.Duration.ofMinutes(1), process.retry().maximumInterval());
     assertEquals(java.time.Duration.ofSeconds(30), process.timeouts().heartbeat());
     assertTrue(process.retry().nonRetryableErrorTypes().contains("DB_CONSTRAINT"));
-    assertEquals(dev.ballast.api.model.StagePolicy.defaults(dev.ballast.api.model.Stage.MERGE),
-        spec.policy(dev.ballast.api.model.Stage.MERGE));
+    assertEquals(dev.ballast.job.policy.StagePolicy.defaults(dev.ballast.job.policy.Stage.MERGE),
+        spec.policy(dev.ballast.job.policy.Stage.MERGE));
 
     Cli.Result settlement = Cli.run(env, dir, "start", "--id", "settlement-policy-1", "--type", "settlement",
         "--input", "in.csv", "--output", "out");
@@ -148,8 +148,8 @@ class JobCommandsTest {
     assertEquals("pipe-start-1", started.out().trim());
     dev.ballast.api.model.PipelineSpec spec = startedWith("pipe-start-1", dev.ballast.api.model.PipelineSpec.class);
     assertEquals(null, spec.stages().get(0).policies());
-    assertEquals(dev.ballast.activities.load.LoadJobType.PROCESS_POLICY,
-        spec.stages().get(1).policy(dev.ballast.api.model.Stage.PROCESS));
+    assertEquals(dev.ballast.jobs.load.LoadJobType.PROCESS_POLICY,
+        spec.stages().get(1).policy(dev.ballast.job.policy.Stage.PROCESS));
 
     Cli.Result again = Cli.run(env, dir, "start", "pipe.json");
     assertEquals(ExitCodes.CONFLICT_OR_NOT_FOUND, again.code());

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
-import dev.ballast.activities.load.LoadJobType;
-import dev.ballast.activities.load.TestPostgres;
+import dev.ballast.jobs.load.LoadJobType;
+import dev.ballast.testkit.TestPostgres;
 import dev.ballast.embedded.EmbeddedTemporal;
 import dev.ballast.worker.WorkerModule;
 import dev.ballast.worker.WorkerService;

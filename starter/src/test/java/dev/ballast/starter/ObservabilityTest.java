@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Guice;
 import com.sun.net.httpserver.HttpServer;
-import dev.ballast.activities.settlement.SampleGenerator;
+import dev.ballast.samples.SampleGenerator;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.model.Counts;
 import dev.ballast.api.model.JobProgress;

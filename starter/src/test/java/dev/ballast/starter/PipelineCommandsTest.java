@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ballast.activities.settlement.SampleGenerator;
+import dev.ballast.samples.SampleGenerator;
 import dev.ballast.testkit.TestTemporal;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
-import dev.ballast.activities.files.Manifest;
-import dev.ballast.activities.files.ManifestVerifier;
-import dev.ballast.activities.settlement.ReferenceSettlement;
-import dev.ballast.activities.settlement.SampleGenerator;
-import dev.ballast.activities.settlement.SettlementJobType;
+import dev.ballast.engine.files.Manifest;
+import dev.ballast.engine.files.ManifestVerifier;
+import dev.ballast.testkit.ReferenceSettlement;
+import dev.ballast.samples.SampleGenerator;
+import dev.ballast.jobs.settlement.SettlementJobType;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.WorkflowRuns;
 import dev.ballast.api.model.ProcessProgress;

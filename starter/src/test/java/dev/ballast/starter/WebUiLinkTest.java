@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
-import dev.ballast.activities.settlement.SampleGenerator;
+import dev.ballast.samples.SampleGenerator;
 import dev.ballast.embedded.EmbeddedTemporal;
 import dev.ballast.starter.commands.StatusCommand;
 import dev.ballast.ui.UiOptions;

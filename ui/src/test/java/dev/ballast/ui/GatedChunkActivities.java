@@ -1,7 +1,7 @@
 package dev.ballast.ui;
 
 import dev.ballast.activities.ChunkActivitiesImpl;
-import dev.ballast.activities.job.JobTypes;
+import dev.ballast.engine.JobTypes;
 import dev.ballast.api.model.ChunkCheckpoint;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.ChunkResult;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.api.model.JobResult;
-import dev.ballast.api.model.Stage;
+import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.embedded.EmbeddedTemporal;
 import io.temporal.api.history.v1.History;

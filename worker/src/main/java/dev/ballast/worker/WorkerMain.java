@@ -2,7 +2,7 @@ package dev.ballast.worker;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import dev.ballast.activities.files.DataRoots;
+import dev.ballast.engine.files.DataRoots;
 import dev.ballast.worker.observe.HealthServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -24,7 +24,7 @@ import dev.ballast.api.model.ProcessProgress;
 import dev.ballast.api.model.ProcessRequest;
 import dev.ballast.api.model.ProcessResult;
 import dev.ballast.api.model.ProcessState;
-import dev.ballast.api.model.Stage;
+import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.CommitWorkflow;
 import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.api.workflow.MergeWorkflow;

@@ -1,8 +1,8 @@
 package dev.ballast.workflows;
 
-import dev.ballast.api.model.RetrySpec;
-import dev.ballast.api.model.StagePolicy;
-import dev.ballast.api.model.TimeoutSpec;
+import dev.ballast.job.policy.RetrySpec;
+import dev.ballast.job.policy.StagePolicy;
+import dev.ballast.job.policy.TimeoutSpec;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;

@@ -35,10 +35,10 @@ import dev.ballast.api.model.JobProgress;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.MergeRequest;
-import dev.ballast.api.model.RetrySpec;
-import dev.ballast.api.model.StagePolicy;
+import dev.ballast.job.policy.RetrySpec;
+import dev.ballast.job.policy.StagePolicy;
 import dev.ballast.api.model.StopRequest;
-import dev.ballast.api.model.TimeoutSpec;
+import dev.ballast.job.policy.TimeoutSpec;
 import dev.ballast.api.model.Tolerance;
 import dev.ballast.api.workflow.JobWorkflow;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -137,7 +137,7 @@ class JobWorkflowImplTest {
     assertEquals(Fixtures.total(3), result.counts());
     assertEquals(Fixtures.total(3), bench.job("job-2").progress().counts());
     List<io.temporal.api.history.v1.HistoryEvent> events =
-        client.fetchHistory(JobWorkflow.stageId("job-2", dev.ballast.api.model.Stage.PROCESS)).getEvents();
+        client.fetchHistory(JobWorkflow.stageId("job-2", dev.ballast.job.policy.Stage.PROCESS)).getEvents();
     int lastChunk = -1;
     int lastSignal = -1;
     boolean marker = false;

@@ -1,5 +1,7 @@
 package dev.ballast.api.model;
 
+import dev.ballast.job.policy.StagePolicy;
+import dev.ballast.job.policy.Stage;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.ballast.api.model;
 
+import dev.ballast.job.policy.StagePolicy;
 import java.util.List;
 import java.util.Map;
 

@@ -44,7 +44,7 @@ public interface JobWorkflow {
   void reportProgress(ProcessProgress progress);
 
   /** Child workflow id of a stage of job {@code jobId}. */
-  static String stageId(String jobId, dev.ballast.api.model.Stage stage) {
+  static String stageId(String jobId, dev.ballast.job.policy.Stage stage) {
     return jobId + "/" + stage.key();
   }
 }

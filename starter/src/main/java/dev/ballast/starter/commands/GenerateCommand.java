@@ -1,6 +1,6 @@
 package dev.ballast.starter.commands;
 
-import dev.ballast.activities.settlement.SampleGenerator;
+import dev.ballast.samples.SampleGenerator;
 import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.CliException;
 import dev.ballast.starter.ExitCodes;

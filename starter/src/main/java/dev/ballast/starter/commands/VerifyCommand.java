@@ -2,7 +2,7 @@ package dev.ballast.starter.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ballast.activities.files.ManifestVerifier;
+import dev.ballast.engine.files.ManifestVerifier;
 import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.CliException;
 import dev.ballast.starter.ExitCodes;

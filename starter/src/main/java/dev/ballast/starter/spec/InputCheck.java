@@ -1,7 +1,7 @@
 package dev.ballast.starter.spec;
 
-import dev.ballast.activities.files.InputResolver;
-import dev.ballast.activities.files.StagingLayout;
+import dev.ballast.engine.files.InputResolver;
+import dev.ballast.engine.files.StagingLayout;
 import dev.ballast.api.model.JobSpec;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;

@@ -2,12 +2,12 @@ package dev.ballast.starter.spec;
 
 import com.google.inject.Guice;
 import dev.ballast.activities.ActivitiesModule;
-import dev.ballast.activities.job.JobType;
-import dev.ballast.activities.job.JobTypes;
-import dev.ballast.activities.job.Parameters;
+import dev.ballast.job.JobType;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.job.Parameters;
 import dev.ballast.api.model.JobSpec;
-import dev.ballast.api.model.Stage;
-import dev.ballast.api.model.StagePolicy;
+import dev.ballast.job.policy.Stage;
+import dev.ballast.job.policy.StagePolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

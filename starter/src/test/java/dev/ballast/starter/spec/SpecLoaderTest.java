@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.api.model.JobSpec;
-import dev.ballast.api.model.Stage;
-import dev.ballast.api.model.StagePolicy;
+import dev.ballast.job.policy.Stage;
+import dev.ballast.job.policy.StagePolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import com.google.protobuf.ByteString;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;
-import dev.ballast.api.model.Stage;
+import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.embedded.EmbeddedTemporal;
 import dev.ballast.worker.ConnectionSettings;

@@ -3,13 +3,13 @@ package dev.ballast.worker.failover;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.activities.load.TestPostgres;
+import dev.ballast.testkit.TestPostgres;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;
-import dev.ballast.api.model.RetrySpec;
-import dev.ballast.api.model.StagePolicy;
-import dev.ballast.api.model.TimeoutSpec;
+import dev.ballast.job.policy.RetrySpec;
+import dev.ballast.job.policy.StagePolicy;
+import dev.ballast.job.policy.TimeoutSpec;
 import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.embedded.EmbeddedTemporal;
 import dev.ballast.worker.TemporalConnections;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
-import dev.ballast.activities.settlement.SampleGenerator;
+import dev.ballast.samples.SampleGenerator;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;

@@ -6,17 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
-import dev.ballast.activities.files.ManifestVerifier;
-import dev.ballast.activities.files.StagingLayout;
-import dev.ballast.activities.settlement.ReferenceSettlement;
-import dev.ballast.activities.settlement.SampleGenerator;
-import dev.ballast.activities.settlement.SettlementJobType;
+import dev.ballast.engine.files.ManifestVerifier;
+import dev.ballast.engine.files.StagingLayout;
+import dev.ballast.testkit.ReferenceSettlement;
+import dev.ballast.samples.SampleGenerator;
+import dev.ballast.jobs.settlement.SettlementJobType;
 import dev.ballast.api.HistoryLimits;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.model.Counts;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;
-import dev.ballast.api.model.Stage;
+import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.testkit.RealTemporalServer;
 import dev.ballast.worker.WorkerModule;
@@ -139,7 +139,7 @@ class ScaleIT {
         result.counts());
     assertEquals(List.of(), ManifestVerifier.verify(output));
     assertEquals(files.size(),
-        dev.ballast.activities.files.Manifest.read(output.resolve("manifest.json")).inputs().size(),
+        dev.ballast.engine.files.Manifest.read(output.resolve("manifest.json")).inputs().size(),
         "every input listed in the manifest");
     assertFalse(Files.exists(StagingLayout.forJob(output, id).dir()), "staging area cleaned up");
 

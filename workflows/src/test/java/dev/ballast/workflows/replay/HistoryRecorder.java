@@ -1,7 +1,7 @@
 package dev.ballast.workflows.replay;
 
 import dev.ballast.api.WorkflowRuns;
-import dev.ballast.api.model.Stage;
+import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;

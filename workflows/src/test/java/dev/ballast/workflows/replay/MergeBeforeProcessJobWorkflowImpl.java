@@ -8,7 +8,7 @@ import dev.ballast.api.model.MergeRequest;
 import dev.ballast.api.model.MergeStageInput;
 import dev.ballast.api.model.PlanResult;
 import dev.ballast.api.model.ProcessProgress;
-import dev.ballast.api.model.Stage;
+import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.api.workflow.MergeWorkflow;
 import dev.ballast.api.workflow.PlanWorkflow;

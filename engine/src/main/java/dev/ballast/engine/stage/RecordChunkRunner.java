@@ -1,0 +1,364 @@
+package dev.ballast.engine.stage;
+
+import dev.ballast.job.source.Line;
+import dev.ballast.job.Outcome;
+import dev.ballast.job.Accumulator;
+import dev.ballast.job.ExceptionPolicy;
+import dev.ballast.job.JobFailure;
+import dev.ballast.job.RecordContext;
+import dev.ballast.job.RecordProcessor;
+import dev.ballast.job.Segment;
+import dev.ballast.job.Cursor;
+import dev.ballast.job.SourceRecord;
+import dev.ballast.job.RecordSource;
+import dev.ballast.job.RecordJobType;
+import dev.ballast.engine.Failures;
+import dev.ballast.engine.files.StagingLayout;
+import dev.ballast.engine.plan.FileScanner;
+import dev.ballast.engine.plan.Planner;
+import dev.ballast.engine.stage.StagedRecords.ChunkSummary;
+import dev.ballast.engine.stage.StagedRecords.SegmentInfo;
+import dev.ballast.api.ErrorType;
+import dev.ballast.api.model.ChunkCheckpoint;
+import dev.ballast.api.model.ChunkRef;
+import dev.ballast.api.model.ChunkResult;
+import dev.ballast.api.model.ChunkTask;
+import dev.ballast.api.model.Counts;
+import io.temporal.activity.ActivityExecutionContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Processes one chunk of a {@link RecordJobType} job; {@code ChunkActivitiesImpl} runs every job
+ * type through it.
+ *
+ * <p>Records are read from the job's {@link RecordSource} and given to its {@link
+ * RecordProcessor}; each time the source has moved {@code segmentBytes} past the segment's start,
+ * the segment is finished ({@link RecordJobType#finishSegment}), staged ({@link StagedRecords})
+ * and a {@link ChunkCheckpoint} holding the source's cursor is heartbeated. A retried attempt
+ * keeps the verified segments before its checkpoint and reopens the source at the checkpoint's
+ * cursor, unless the job type reports some of them lost ({@link RecordJobType#lostSegments}):
+ * then it resumes at the first lost one. Once the chunk's bytes are found to match the planned
+ * CRC-32C, a summary is written; a chunk whose summary exists and verifies is reused as is, again
+ * unless the job type reports some of its segments lost.
+ */
+public final class RecordChunkRunner {
+  private static final Logger log = LoggerFactory.getLogger(RecordChunkRunner.class);
+
+  private final int segmentBytes;
+
+  public RecordChunkRunner(int segmentBytes) {
+    if (segmentBytes < 1) {
+      throw new IllegalArgumentException("segmentBytes must be > 0");
+    }
+    this.segmentBytes = segmentBytes;
+  }
+
+  /** Processes {@code task}'s chunk with {@code type}, heartbeating on {@code ctx}. */
+  public <I, A extends Accumulator<A>> ChunkResult process(
+      ActivityExecutionContext ctx, ChunkTask task, RecordJobType<I, A> type) {
+    ChunkRef chunk = task.chunk();
+    int attempt = ctx.getInfo().getAttempt();
+    Map<String, Object> parameters = resolveParameters(type, task.parameters());
+    String paramsHash = StagedRecords.parametersSha256(parameters);
+    StagingLayout layout = StagingLayout.ofStagingDir(Path.of(task.stagingDir()));
+    Path chunksDir = layout.chunksDir();
+    try {
+      ChunkSummary existing = StagedRecords.readSummary(chunksDir, chunk.index());
+      ChunkCheckpoint from = null;
+      if (StagedRecords.matches(existing, chunk, type.name(), paramsHash)
+          && segmentsVerify(chunksDir, existing)) {
+        from = LostSegments.resumePoint(type, task.jobId(), parameters, chunk, existing.segments(), null);
+        if (from == null) {
+          log.info("chunk {} already staged ({} rows), reusing it", chunk.index(), existing.counts().rows());
+          return new ChunkResult(chunk.index(), existing.counts(), attempt, chunk.start(), 0, true);
+        }
+      }
+      return run(ctx, attempt, task, type, parameters, paramsHash, layout, from);
+    } catch (IOException e) {
+      throw Failures.of(ErrorType.IO, "chunk " + chunk.index() + " of " + chunk.fileName() + ": " + e, e);
+    } catch (UncheckedIOException e) {
+      throw Failures.of(
+          ErrorType.IO, "chunk " + chunk.index() + " of " + chunk.fileName() + ": " + e.getCause(), e);
+    } catch (RuntimeException e) {
+      throw Failures.fromJobType(type, e, "chunk " + chunk.index() + " of " + chunk.fileName());
+    }
+  }
+
+  private <I, A extends Accumulator<A>> ChunkResult run(
+      ActivityExecutionContext ctx, int attempt, ChunkTask task, RecordJobType<I, A> type,
+      Map<String, Object> parameters, String paramsHash, StagingLayout layout, ChunkCheckpoint from)
+      throws IOException {
+    ChunkRef chunk = task.chunk();
+    Path file = Path.of(chunk.path());
+    Path chunksDir = layout.chunksDir();
+    String header;
+    try {
+      header = readHeader(file);
+    } catch (NoSuchFileException e) {
+      throw inputChanged(chunk, "it no longer exists");
+    }
+    try {
+      type.checkHeader(chunk.fileName(), header, parameters);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_HEADER, e.getMessage(), e);
+    }
+    if (Files.size(file) < chunk.end()) {
+      throw inputChanged(chunk, "it is now " + Files.size(file) + " bytes, shorter than planned");
+    }
+    SegmentChain.Verifier stagedSegment = s -> StagedRecords.verifySegment(chunksDir, chunk.index(), s);
+    ChunkCheckpoint resume = from;
+    if (resume == null) {
+      resume = SegmentChain.resumePoint(ctx, chunk, stagedSegment);
+      if (resume.segments() > 0) {
+        // The checkpoint says these segments are done; the job type may know better.
+        List<SegmentInfo> kept = new ArrayList<>(resume.segments());
+        for (int s = 0; s < resume.segments() && kept.size() == s; s++) {
+          SegmentInfo info = StagedRecords.verifySegment(chunksDir, chunk.index(), s);
+          if (info != null) {
+            kept.add(info);
+          }
+        }
+        resume = kept.size() < resume.segments()
+            ? new ChunkCheckpoint(chunk.start(), chunk.firstLine(), 0, Counts.ZERO)
+            : LostSegments.resumePoint(type, task.jobId(), parameters, chunk, kept, resume);
+      }
+    }
+    ChunkCheckpoint[] beat = {resume};
+    RecordContext context =
+        new RecordContext(
+            task.jobId(), parameters, chunk.fileName(), header, chunk.index(), () -> ctx.heartbeat(beat[0]));
+    if (resume.offset() != chunk.start()) {
+      log.info(
+          "chunk {} resumes at offset {} (line {}, {} segments kept), attempt {}",
+          chunk.index(), resume.offset(), resume.line(), resume.segments(), attempt);
+    }
+    long redone = SegmentChain.redoneBytes(stagedSegment, resume.segments(), resume.offset());
+    RecordProcessor<I, A> processor = type.processor(context);
+    ExceptionPolicy policy = type.exceptions();
+    Path stopMarker = layout.stopMarker();
+
+    int segment = resume.segments();
+    Counts counts = resume.counts();
+    try (RecordSource<I> source =
+        type.open(file, new Cursor(resume.offset(), resume.line()), chunk.end(), context)) {
+      Cursor segStart = source.position();
+      A acc = type.newAccumulator(parameters);
+      ByteArrayOutputStream rejects = new ByteArrayOutputStream();
+      long[] segCounts = new long[4];
+      while (true) {
+        boolean last =
+            processSegment(
+                source, processor, policy, acc, context, segStart.offset(), segCounts, rejects, chunk.fileName());
+        long offset = source.offset();
+        if ((last && offset > segStart.offset()) || offset - segStart.offset() >= segmentBytes) {
+          if (Files.exists(stopMarker)) {
+            throw Failures.of(
+                ErrorType.CANCELLED,
+                "chunk " + chunk.index() + " stopped at offset " + segStart.offset() + ": the job was cancelled");
+          }
+          Cursor pos = source.position();
+          Segment seg = new Segment(chunk.index(), segment, segStart.offset(), pos.offset());
+          A staged = finish(type, context, seg, acc);
+          Counts c = new Counts(segCounts[0], segCounts[1], segCounts[2], segCounts[3]);
+          StagedRecords.writeSegment(chunksDir, seg, segStart.line(), pos.line(), c, rejects.toByteArray(), staged);
+          counts = counts.plus(c);
+          segment++;
+          log.debug("chunk {} segment {} staged up to offset {}", chunk.index(), seg.index(), pos.offset());
+          beat[0] = new ChunkCheckpoint(pos.offset(), pos.line(), segment, counts);
+          if (!last) {
+            // After the last segment the chunk completes at once: a checkpoint would cost a call to
+            // the server per chunk (the first heartbeat is never throttled) for nothing.
+            ctx.heartbeat(beat[0]);
+          }
+          segStart = pos;
+          if (!acc.reset()) {
+            acc = type.newAccumulator(parameters);
+          }
+          rejects.reset();
+          Arrays.fill(segCounts, 0);
+        }
+        if (last) {
+          break;
+        }
+      }
+    }
+
+    String actual = crc32c(file, chunk);
+    if (!actual.equalsIgnoreCase(chunk.crc32c())) {
+      throw inputChanged(
+          chunk, "its bytes " + chunk.start() + ".." + chunk.end() + " have CRC-32C " + actual
+              + ", planned " + chunk.crc32c());
+    }
+    List<SegmentInfo> infos = new ArrayList<>(segment);
+    Counts total = Counts.ZERO;
+    long expect = chunk.start();
+    for (int s = 0; s < segment; s++) {
+      SegmentInfo info = StagedRecords.verifySegment(chunksDir, chunk.index(), s);
+      if (info == null || info.start() != expect) {
+        throw Failures.of(
+            ErrorType.STAGED_RESULT_CORRUPT,
+            "staged segment " + s + " of chunk " + chunk.index() + " vanished or is corrupt");
+      }
+      expect = info.end();
+      infos.add(info);
+      total = total.plus(info.counts());
+    }
+    if (!total.equals(counts) || (segment > 0 && expect != chunk.end())) {
+      throw Failures.of(
+          ErrorType.STAGED_RESULT_CORRUPT,
+          "staged segments of chunk " + chunk.index() + " hold " + total + ", expected " + counts);
+    }
+    StagedRecords.writeSummary(
+        chunksDir,
+        new ChunkSummary(
+            1, type.name(), chunk.index(), chunk.fileName(), chunk.start(), chunk.end(),
+            chunk.firstLine(), actual, paramsHash, counts, infos));
+    log.info(
+        "chunk {} of {} done: {} rows, {} accepted, {} skipped, {} rejected",
+        chunk.index(), chunk.fileName(), counts.rows(), counts.accepted(), counts.pending(), counts.rejected());
+    return new ChunkResult(chunk.index(), counts, attempt, resume.offset(), redone, false);
+  }
+
+  /** {@code given} completed with the type's defaults, or a BAD_SPEC failure naming what is wrong. */
+  static Map<String, Object> resolveParameters(RecordJobType<?, ?> type, Map<String, Object> given) {
+    try {
+      return type.resolve(given);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_SPEC, e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Gives the source's records to the processor until the source has moved {@code segmentBytes}
+   * past {@code segStart} or has no more records; true when it has no more. The per-record loop
+   * lives in this small method, not in {@link #run}: the JIT compiles it (and recompiles it when
+   * a new kind of outcome appears) without recompiling all of {@code run}, which alone took
+   * seconds of compiler time per job.
+   */
+  private <I, A extends Accumulator<A>> boolean processSegment(
+      RecordSource<I> source,
+      RecordProcessor<I, A> processor,
+      ExceptionPolicy policy,
+      A acc,
+      RecordContext context,
+      long segStart,
+      long[] segCounts,
+      ByteArrayOutputStream rejects,
+      String fileName)
+      throws IOException {
+    long segmentEnd = segStart + segmentBytes;
+    while (true) {
+      SourceRecord<I> record = source.next();
+      if (record == null) {
+        return true;
+      }
+      if ((segCounts[0] & 0x3ff) == 0x3ff) {
+        // A slow processor must not let the heartbeat time out within a segment.
+        context.heartbeat();
+      }
+      Outcome outcome;
+      try {
+        outcome = processor.process(record, acc);
+      } catch (RuntimeException e) {
+        ExceptionPolicy.Rule rule = policy.ruleFor(e);
+        if (rule == null || rule.action() != ExceptionPolicy.Action.REJECT || e instanceof JobFailure) {
+          throw new Failures.RecordFailure(fileName, record.line(), e);
+        }
+        outcome = Outcome.reject(rule.code());
+      }
+      segCounts[0]++;
+      Outcome.Kind kind = outcome.kind();
+      if (kind == Outcome.Kind.ACCEPT) {
+        segCounts[1]++;
+      } else if (kind == Outcome.Kind.SKIP) {
+        segCounts[2]++;
+      } else {
+        segCounts[3]++;
+        reject(rejects, fileName, record, outcome);
+      }
+      if (source.offset() >= segmentEnd) {
+        return false;
+      }
+    }
+  }
+
+  private static void reject(
+      ByteArrayOutputStream rejects, String fileName, SourceRecord<?> record, Outcome outcome) {
+    rejects.writeBytes(StagedRecords.rejectLine(fileName, record.line(), outcome.reason(), record.raw()));
+  }
+
+  private static <A extends Accumulator<A>> A finish(
+      RecordJobType<?, A> type, RecordContext context, Segment seg, A acc) throws IOException {
+    try {
+      return type.finishSegment(context, seg, acc);
+    } catch (RuntimeException | IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("segment " + seg.index() + " of chunk " + seg.chunkIndex() + ": " + e, e);
+    }
+  }
+
+
+  static boolean segmentsVerify(Path chunksDir, ChunkSummary summary) throws IOException {
+    long expect = summary.start();
+    Counts sum = Counts.ZERO;
+    for (SegmentInfo s : summary.segments()) {
+      SegmentInfo now = StagedRecords.verifySegment(chunksDir, summary.index(), s.index());
+      if (now == null || !now.equals(s) || s.start() != expect) {
+        return false;
+      }
+      expect = s.end();
+      sum = sum.plus(s.counts());
+    }
+    return (summary.segments().isEmpty() || expect == summary.end()) && sum.equals(summary.counts());
+  }
+
+  static String crc32c(Path file, ChunkRef chunk) throws IOException {
+    CRC32C crc = new CRC32C();
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.max(1, Math.min(64 << 10, chunk.end() - chunk.start())));
+      long pos = chunk.start();
+      while (pos < chunk.end()) {
+        buf.clear().limit((int) Math.min(buf.capacity(), chunk.end() - pos));
+        int n = in.read(buf, pos);
+        if (n < 0) {
+          throw inputChanged(chunk, "it ends at offset " + pos);
+        }
+        crc.update(buf.array(), 0, n);
+        pos += n;
+      }
+    }
+    return String.format("%08x", crc.getValue());
+  }
+
+  static RuntimeException inputChanged(ChunkRef chunk, String why) {
+    return Failures.of(
+        ErrorType.INPUT_CHANGED,
+        "input " + chunk.fileName() + " changed since it was planned: " + why + " (chunk "
+            + chunk.index() + ", " + chunk.path() + ")");
+  }
+
+  /** Line 1 of {@code file}: decoded, byte-order mark and line ending removed. */
+  public static String readHeader(Path file) throws IOException {
+    String header = FileScanner.readHeaderLine(file, Planner.MAX_HEADER_BYTES);
+    if (header == null) {
+      throw new IllegalArgumentException("input " + file.getFileName() + " is now empty");
+    }
+    return header;
+  }
+}

@@ -1,0 +1,233 @@
+package dev.ballast.engine.stage;
+
+import dev.ballast.job.Accumulator;
+import dev.ballast.job.Segment;
+import dev.ballast.engine.files.Fingerprints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ballast.engine.files.AtomicFiles;
+import dev.ballast.api.model.ChunkRef;
+import dev.ballast.api.model.Counts;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The staged results of generic (record job) chunks, in the job's {@code chunks/} directory, each
+ * file written whole with {@link AtomicFiles} so a retry replaces instead of appending:
+ *
+ * <pre>
+ * chunk-000042.seg-0003.acc             segment 3 of chunk 42: header + staged accumulator
+ * chunk-000042.seg-0003.rejects.jsonl   that segment's lines of rejects.jsonl
+ * chunk-000042.records.json             the finished chunk: counts, segments with sizes and SHA-256
+ * </pre>
+ *
+ * <p>An {@code .acc} file is a {@link DataOutputStream}: magic {@code BRC1}; the segment's start
+ * and end offsets, first and next line; its rows, accepted, pending and rejected counts; the size
+ * and SHA-256 of its rejects file; the accumulator's length and bytes; the magic again.
+ */
+public final class StagedRecords {
+  private static final int MAGIC = 0x42524331;
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  private StagedRecords() {}
+
+  /** A staged segment as read back: its header and its accumulator's bytes. */
+  public record SegmentFile(
+      long start, long end, long firstLine, long nextLine, Counts counts, long rejectsBytes,
+      String rejectsSha256, byte[] accumulator) {}
+
+  /** One segment as listed in a chunk summary. */
+  public record SegmentInfo(
+      int index, long start, long end, long firstLine, long nextLine, Counts counts, long accBytes,
+      String accSha256, long rejectsBytes, String rejectsSha256)
+      implements SegmentChain.Staged {}
+
+  /**
+   * A finished chunk's summary.
+   *
+   * @param type the job type that staged it
+   * @param parametersSha256 hash of the resolved parameters it was processed with
+   */
+  public record ChunkSummary(
+      int version, String type, int index, String fileName, long start, long end, long firstLine,
+      String crc32c, String parametersSha256, Counts counts, List<SegmentInfo> segments) {}
+
+  public static Path accFile(Path chunksDir, int chunk, int segment) {
+    return chunksDir.resolve("chunk-" + zeroPadded(chunk, 6) + ".seg-" + zeroPadded(segment, 4) + ".acc");
+  }
+
+  public static Path rejectsFile(Path chunksDir, int chunk, int segment) {
+    return chunksDir.resolve(
+        "chunk-" + zeroPadded(chunk, 6) + ".seg-" + zeroPadded(segment, 4) + ".rejects.jsonl");
+  }
+
+  /** {@code v} as {@code String.format("%0<width>d")} writes it, without a Formatter per file. */
+  static String zeroPadded(int v, int width) {
+    if (v < 0) {
+      return String.format("%0" + width + "d", v);
+    }
+    String digits = Integer.toString(v);
+    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
+  }
+
+  public static Path summaryFile(Path chunksDir, int chunk) {
+    return chunksDir.resolve("chunk-" + zeroPadded(chunk, 6) + ".records.json");
+  }
+
+  /** Writes a segment's rejects, then its {@code .acc} file. */
+  public static void writeSegment(
+      Path chunksDir, Segment segment, long firstLine, long nextLine, Counts counts,
+      byte[] rejects, Accumulator<?> accumulator) throws IOException {
+    AtomicFiles.write(rejectsFile(chunksDir, segment.chunkIndex(), segment.index()), rejects);
+    Buffer bytes = new Buffer(4096);
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(MAGIC);
+    out.writeLong(segment.start());
+    out.writeLong(segment.end());
+    out.writeLong(firstLine);
+    out.writeLong(nextLine);
+    out.writeLong(counts.rows());
+    out.writeLong(counts.accepted());
+    out.writeLong(counts.pending());
+    out.writeLong(counts.rejected());
+    out.writeLong(rejects.length);
+    out.writeUTF(Fingerprints.sha256(rejects));
+    int lengthAt = bytes.size();
+    out.writeInt(0); // the accumulator's length, set below
+    accumulator.writeTo(out);
+    out.flush();
+    bytes.putInt(lengthAt, bytes.size() - lengthAt - 4);
+    out.writeInt(MAGIC);
+    out.flush();
+    AtomicFiles.write(accFile(chunksDir, segment.chunkIndex(), segment.index()), bytes::writeTo);
+  }
+
+  /** A byte buffer whose bytes can be patched in place (the accumulator's length, once known). */
+  private static final class Buffer extends ByteArrayOutputStream {
+    Buffer(int size) {
+      super(size);
+    }
+
+    void putInt(int at, int v) {
+      buf[at] = (byte) (v >>> 24);
+      buf[at + 1] = (byte) (v >>> 16);
+      buf[at + 2] = (byte) (v >>> 8);
+      buf[at + 3] = (byte) v;
+    }
+  }
+
+  /** Parses an {@code .acc} file's bytes. */
+  public static SegmentFile parse(byte[] acc) throws IOException {
+    BytesInput in = new BytesInput(acc);
+    if (in.readInt() != MAGIC) {
+      throw new IOException("not a staged record segment");
+    }
+    long start = in.readLong();
+    long end = in.readLong();
+    long firstLine = in.readLong();
+    long nextLine = in.readLong();
+    Counts counts = new Counts(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+    long rejectsBytes = in.readLong();
+    String rejectsSha = in.readUTF();
+    int len = in.readInt();
+    if (len < 0 || len > in.remaining()) {
+      throw new IOException("staged segment has a bad accumulator length");
+    }
+    byte[] accumulator = new byte[len];
+    in.readFully(accumulator);
+    if (in.remaining() != 4 || in.readInt() != MAGIC) {
+      throw new IOException("staged segment has a bad trailer");
+    }
+    return new SegmentFile(start, end, firstLine, nextLine, counts, rejectsBytes, rejectsSha, accumulator);
+  }
+
+  /** Segment {@code segment} of a chunk if both its files exist and verify, else null. */
+  public static SegmentInfo verifySegment(Path chunksDir, int chunk, int segment) throws IOException {
+    byte[] acc;
+    byte[] rejects;
+    try {
+      acc = Files.readAllBytes(accFile(chunksDir, chunk, segment));
+      rejects = Files.readAllBytes(rejectsFile(chunksDir, chunk, segment));
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    SegmentFile f;
+    try {
+      f = parse(acc);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    if (rejects.length != f.rejectsBytes() || !Fingerprints.sha256(rejects).equals(f.rejectsSha256())) {
+      return null;
+    }
+    return new SegmentInfo(
+        segment, f.start(), f.end(), f.firstLine(), f.nextLine(), f.counts(), acc.length, Fingerprints.sha256(acc),
+        rejects.length, f.rejectsSha256());
+  }
+
+  public static void writeSummary(Path chunksDir, ChunkSummary summary) throws IOException {
+    AtomicFiles.write(
+        summaryFile(chunksDir, summary.index()),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
+  }
+
+  /** The chunk's summary, or null when there is none or it cannot be parsed. */
+  public static ChunkSummary readSummary(Path chunksDir, int chunk) {
+    try {
+      return JSON.readValue(summaryFile(chunksDir, chunk).toFile(), ChunkSummary.class);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Whether a summary describes {@code ref} processed by {@code type} with these parameters. */
+  public static boolean matches(ChunkSummary s, ChunkRef ref, String type, String parametersSha256) {
+    return s != null
+        && s.version() == 1
+        && type.equals(s.type())
+        && s.index() == ref.index()
+        && s.start() == ref.start()
+        && s.end() == ref.end()
+        && s.firstLine() == ref.firstLine()
+        && ref.crc32c() != null
+        && ref.crc32c().equalsIgnoreCase(s.crc32c())
+        && parametersSha256.equals(s.parametersSha256())
+        && s.counts() != null
+        && s.segments() != null;
+  }
+
+  /** A hash of resolved parameters: SHA-256 of their JSON with keys sorted. */
+  public static String parametersSha256(Map<String, Object> parameters) {
+    try {
+      return Fingerprints.sha256(JSON.writeValueAsBytes(parameters));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("parameters cannot be written as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * One line of rejects.jsonl, with its LF: {@code {"file":…,"line":…,"reason":…,"raw":…}}, the
+   * strings escaped as Jackson's default writer escapes them.
+   */
+  public static byte[] rejectLine(String file, long line, String reason, String raw) {
+    StringBuilder out = new StringBuilder(raw.length() + file.length() + reason.length() + 48);
+    out.append("{\"file\":");
+    JsonText.appendString(out, file);
+    out.append(",\"line\":").append(line).append(",\"reason\":");
+    JsonText.appendString(out, reason);
+    out.append(",\"raw\":");
+    JsonText.appendString(out, raw);
+    return out.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.ballast.job.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The eight-bytes-at-a-time search against a plain loop. */
+class SwarTest {
+  @Test
+  void eqMarksExactlyTheEqualBytesForEveryByteValue() {
+    for (int target = 0; target < 256; target++) {
+      long pattern = Swar.repeat((char) target);
+      for (int value = 0; value < 256; value++) {
+        for (int at = 0; at < 8; at++) {
+          // the byte under test among neighbours that differ from the target by one bit and by all
+          long word = (pattern ^ 0x0101010101010101L) & ~(0xFFL << (at * 8)) | ((long) value << (at * 8));
+          if (at % 2 == 1) {
+            word = (pattern ^ 0xFFFFFFFFFFFFFFFFL) & ~(0xFFL << (at * 8)) | ((long) value << (at * 8));
+          }
+          long expected = value == target ? 0x80L << (at * 8) : 0;
+          assertEquals(expected, Swar.eq(word, pattern), "target " + target + " value " + value + " at " + at);
+        }
+      }
+    }
+  }
+
+  @Test
+  void indexOfFindsTheFirstMatchInItsRangeOnly() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    for (int round = 0; round < 2000; round++) {
+      byte[] b = new byte[rnd.nextInt(40)];
+      for (int i = 0; i < b.length; i++) {
+        // few LFs, and bytes with the high bit set (0x8A = LF | 0x80 must not match)
+        int r = rnd.nextInt(10);
+        b[i] = (byte) (r == 0 ? '\n' : r == 1 ? 0x8A : r == 2 ? 0xFF : 'a' + r);
+      }
+      for (int from = 0; from <= b.length; from++) {
+        for (int to = from; to <= b.length; to++) {
+          int expected = to;
+          for (int i = from; i < to; i++) {
+            if (b[i] == '\n') {
+              expected = i;
+              break;
+            }
+          }
+          assertEquals(expected, Swar.indexOf(b, from, to, Swar.LFS), "from " + from + " to " + to);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package dev.ballast.jobs.settlement;
+
+import dev.ballast.job.source.Swar;
+import dev.ballast.job.source.Utf8;
+import java.util.Arrays;
+
+/**
+ * A hand-written RFC 4180 field splitter over the bytes of one line (its line ending already
+ * removed). Fields may be double-quoted, with {@code ""} standing for one quote; a quoted field
+ * must be followed by a comma or the end of the line, and an unquoted field must not contain a
+ * quote. Works on bytes: the comma and the quote are ASCII, so they never occur inside a UTF-8
+ * multi-byte sequence, and are searched for eight bytes at a time ({@link Swar}). Not thread-safe;
+ * reuse one instance per thread.
+ */
+public final class CsvSplitter {
+  private static final long COMMAS = Swar.repeat(',');
+  private static final long QUOTES = Swar.repeat('"');
+
+  private int count;
+  private int[] starts = new int[16];
+  private int[] ends = new int[16];
+  private boolean[] escaped = new boolean[16];
+  private boolean quoteEscaped;
+
+  /**
+   * Splits {@code b[from, to)} into fields.
+   *
+   * @return the number of fields, or -1 when the line is not valid RFC 4180
+   */
+  public int split(byte[] b, int from, int to) {
+    int n = 0;
+    int i = from;
+    fields:
+    while (true) {
+      // i is the start of a field.
+      if (i < to && b[i] == '"') {
+        int close = closingQuote(b, i + 1, to);
+        if (close < 0) {
+          count = -1;
+          return -1;
+        }
+        if (n == starts.length) {
+          grow();
+        }
+        starts[n] = i + 1;
+        ends[n] = close;
+        escaped[n] = quoteEscaped;
+        n++;
+        i = close + 1;
+        if (i == to) {
+          count = n;
+          return n;
+        }
+        if (b[i] != ',') {
+          count = -1;
+          return -1;
+        }
+        i++;
+        continue;
+      }
+      // Unquoted fields, eight bytes at a time: each comma ends one; a quote is allowed only as
+      // the first byte of a field (which is then quoted).
+      int fieldStart = i;
+      while (i < to) {
+        long m;
+        int left = to - i;
+        if (i + 8 <= b.length) {
+          long w = Swar.get(b, i);
+          m = Swar.eq(w, COMMAS) | Swar.eq(w, QUOTES);
+          if (left < 8) {
+            m &= (1L << (left << 3)) - 1;
+          }
+        } else {
+          m = 0;
+          for (int k = left - 1; k >= 0; k--) {
+            byte c = b[i + k];
+            m = (m << 8) | (c == ',' || c == '"' ? 0x80 : 0);
+          }
+        }
+        while (m != 0) {
+          int p = i + Swar.first(m);
+          m &= m - 1;
+          if (b[p] == '"') {
+            if (p != fieldStart) {
+              count = -1;
+              return -1;
+            }
+            i = p;
+            continue fields;
+          }
+          if (n == starts.length) {
+            grow();
+          }
+          starts[n] = fieldStart;
+          ends[n] = p;
+          escaped[n] = false;
+          n++;
+          fieldStart = p + 1;
+        }
+        i += 8;
+      }
+      if (n == starts.length) {
+        grow();
+      }
+      starts[n] = fieldStart;
+      ends[n] = to;
+      escaped[n] = false;
+      n++;
+      count = n;
+      return n;
+    }
+  }
+
+  /**
+   * The index of the quote closing a quoted field whose content starts at {@code from}, or -1
+   * when the line ends first; sets {@link #quoteEscaped} to whether the content holds {@code ""}.
+   */
+  private int closingQuote(byte[] b, int from, int to) {
+    int i = from;
+    boolean esc = false;
+    while (true) {
+      i = Swar.indexOf(b, i, to, QUOTES);
+      if (i >= to) {
+        return -1;
+      }
+      if (i + 1 < to && b[i + 1] == '"') {
+        esc = true;
+        i += 2;
+        continue;
+      }
+      quoteEscaped = esc;
+      return i;
+    }
+  }
+
+  /** Number of fields found by the last {@link #split}, or -1. */
+  public int count() {
+    return count;
+  }
+
+  /** Offset of field {@code i}'s content (inside its quotes, if quoted). */
+  public int start(int i) {
+    return starts[i];
+  }
+
+  /** Offset just past field {@code i}'s content. */
+  public int end(int i) {
+    return ends[i];
+  }
+
+  /** Whether field {@code i} is quoted and holds {@code ""} escapes (its value has a quote). */
+  public boolean escaped(int i) {
+    return escaped[i];
+  }
+
+  /** Whether field {@code i}'s value is empty. */
+  public boolean isEmpty(int i) {
+    return starts[i] == ends[i];
+  }
+
+  /** Field {@code i}'s value, UTF-8 decoded (malformed input replaced) and unescaped. */
+  public String value(byte[] b, int i) {
+    String raw = Utf8.decode(b, starts[i], ends[i]);
+    return escaped[i] ? raw.replace("\"\"", "\"") : raw;
+  }
+
+  private void grow() {
+    int size = starts.length * 2;
+    starts = Arrays.copyOf(starts, size);
+    ends = Arrays.copyOf(ends, size);
+    escaped = Arrays.copyOf(escaped, size);
+  }
+}

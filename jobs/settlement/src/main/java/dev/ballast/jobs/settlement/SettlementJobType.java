@@ -1,0 +1,257 @@
+package dev.ballast.jobs.settlement;
+
+import dev.ballast.job.Parameter;
+import dev.ballast.job.Cursor;
+import dev.ballast.job.ExceptionPolicy;
+import dev.ballast.job.source.Line;
+import dev.ballast.job.source.LineSource;
+import dev.ballast.job.RecordContext;
+import dev.ballast.job.RecordJobType;
+import dev.ballast.job.RecordProcessor;
+import dev.ballast.job.RecordSource;
+import java.io.DataInput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The built-in {@code settlement} job: converts SETTLED and REFUNDED transactions to US cents and
+ * totals them by merchant and UTC date.
+ *
+ * <p>Parameters: only {@code rates}, a map of currency code to USD per unit (a number or a decimal
+ * string, converted with {@code new BigDecimal(value.toString())}, each &gt; 0). When given it
+ * replaces the {@linkplain #DEFAULT_RATES default table}; it must not be empty.
+ *
+ * <p>The header must name {@code txn_id, merchant_id, amount, currency, status, created_at} in
+ * any order (case-sensitive, not trimmed, RFC 4180 quoting allowed); extra columns are ignored and
+ * when a name repeats its first column counts. See {@link SettlementRows} for the row rules.
+ *
+ * <p>It runs on the generic record engine like any other job type: its source is a {@link
+ * LineSource} (raw lines as bytes), its processor {@link SettlementRows} (the row rules, parsed
+ * over bytes), its accumulator {@link Aggregates} (totals by merchant and date), its output
+ * {@value #OUTPUT}.
+ */
+public class SettlementJobType implements RecordJobType<Line, Aggregates> {
+  public static final String NAME = "settlement";
+
+  /** The job's output beside {@code rejects.jsonl}. */
+  public static final String OUTPUT = "settlement.csv";
+
+  /** The one parameter this job type takes. */
+  public static final String RATES = "rates";
+
+  /** The required columns, in their canonical order. */
+  public static final List<String> REQUIRED_COLUMNS =
+      List.of("txn_id", "merchant_id", "amount", "currency", "status", "created_at");
+
+  /** Default rates, USD per unit. */
+  public static final Map<String, BigDecimal> DEFAULT_RATES =
+      Collections.unmodifiableMap(
+          new TreeMap<>(
+              Map.of(
+                  "USD", new BigDecimal("1"),
+                  "EUR", new BigDecimal("1.08"),
+                  "GBP", new BigDecimal("1.27"),
+                  "JPY", new BigDecimal("0.0067"))));
+
+  /**
+   * Where the required columns are in one input file.
+   *
+   * @param fieldCount number of fields in the header, which every row must have
+   */
+  public record Columns(
+      int fieldCount, int txnId, int merchantId, int amount, int currency, int status, int createdAt) {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * A total that does not fit a 64-bit number of cents (more than 92 quadrillion USD in one
+   * group; {@link Aggregates} adds with {@link Math#addExact}) fails the job at once: retrying
+   * cannot help.
+   */
+  @Override
+  public ExceptionPolicy exceptions() {
+    return ExceptionPolicy.none().fail(ArithmeticException.class, "OVERFLOW");
+  }
+
+  @Override
+  public String description() {
+    return "per-merchant, per-day settlement totals in US cents from transaction CSV files,"
+        + " with a rejects file";
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.of(
+        Parameter.optional(
+            "rates",
+            Parameter.Type.MAP,
+            DEFAULT_RATES,
+            "USD per unit of each accepted currency; replaces the default table"));
+  }
+
+  @Override
+  public void checkParameters(Map<String, Object> parameters) {
+    rates(parameters);
+  }
+
+  @Override
+  public void checkHeader(String fileName, String headerLine, Map<String, Object> parameters) {
+    columns(fileName, headerLine);
+  }
+
+  /**
+   * The job's rate table, sorted by currency.
+   *
+   * @throws IllegalArgumentException naming an unknown parameter or a bad rate
+   */
+  public Map<String, BigDecimal> rates(Map<String, Object> parameters) {
+    if (parameters == null || parameters.isEmpty()) {
+      return DEFAULT_RATES;
+    }
+    for (String key : parameters.keySet()) {
+      if (!RATES.equals(key)) {
+        throw new IllegalArgumentException(
+            "unknown settlement parameter '" + key + "' (allowed: " + RATES + ")");
+      }
+    }
+    Object value = parameters.get(RATES);
+    if (value == null) {
+      return DEFAULT_RATES;
+    }
+    if (!(value instanceof Map<?, ?> given)) {
+      throw new IllegalArgumentException(
+          "settlement parameter 'rates' must be a map of currency to rate, not " + value);
+    }
+    if (given.isEmpty()) {
+      throw new IllegalArgumentException("settlement parameter 'rates' must name a currency");
+    }
+    Map<String, BigDecimal> rates = new TreeMap<>();
+    for (Map.Entry<?, ?> e : given.entrySet()) {
+      String currency = String.valueOf(e.getKey());
+      Object raw = e.getValue();
+      BigDecimal rate;
+      try {
+        if (raw == null) {
+          throw new NumberFormatException("null");
+        }
+        rate = new BigDecimal(raw.toString());
+      } catch (NumberFormatException ex) {
+        throw new IllegalArgumentException(
+            "rate of currency '" + currency + "' is not a number: " + raw, ex);
+      }
+      if (rate.signum() <= 0) {
+        throw new IllegalArgumentException(
+            "rate of currency '" + currency + "' must be > 0, not " + raw);
+      }
+      rates.put(currency, rate);
+    }
+    return Collections.unmodifiableMap(rates);
+  }
+
+  /**
+   * Maps the required columns of a header line (decoded, BOM and line ending removed).
+   *
+   * @throws IllegalArgumentException when the header is malformed or lacks a required column
+   */
+  public Columns columns(String fileName, String headerLine) {
+    byte[] b = headerLine.getBytes(StandardCharsets.UTF_8);
+    CsvSplitter splitter = new CsvSplitter();
+    int n = splitter.split(b, 0, b.length);
+    if (n < 0) {
+      throw new IllegalArgumentException(
+          "input " + fileName + " has a malformed header (bad RFC 4180 quoting): " + dev.ballast.job.source.Excerpt.of(headerLine));
+    }
+    List<String> names = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      names.add(splitter.value(b, i));
+    }
+    Map<String, Integer> index = new LinkedHashMap<>();
+    for (String column : REQUIRED_COLUMNS) {
+      int at = names.indexOf(column);
+      if (at < 0) {
+        throw new IllegalArgumentException(
+            "input "
+                + fileName
+                + " lacks required column '"
+                + column
+                + "' (found: "
+                + dev.ballast.job.source.Excerpt.ofNames(names)
+                + ")");
+      }
+      index.put(column, at);
+    }
+    return new Columns(
+        n,
+        index.get("txn_id"),
+        index.get("merchant_id"),
+        index.get("amount"),
+        index.get("currency"),
+        index.get("status"),
+        index.get("created_at"));
+  }
+
+  /**
+   * The parameters with their defaults, the rates normalized (trailing zeros stripped, sorted by
+   * currency), so that a job given {@code 1.50} or {@code "1.5"} stages and reuses the same chunks.
+   */
+  @Override
+  public Map<String, Object> resolve(Map<String, Object> parameters) {
+    Map<String, BigDecimal> normalized = new TreeMap<>();
+    rates(parameters).forEach((currency, rate) -> normalized.put(currency, rate.stripTrailingZeros()));
+    return Map.of(RATES, Collections.unmodifiableMap(normalized));
+  }
+
+  @Override
+  public RecordSource<Line> open(Path file, Cursor from, long end, RecordContext context)
+      throws IOException {
+    return LineSource.open(file, from, end);
+  }
+
+  /** The row rules for one chunk, with the job's rates and the columns of the chunk's file. */
+  @Override
+  public RecordProcessor<Line, Aggregates> processor(RecordContext context) {
+    return new SettlementRows(rates(context.parameters()), columns(context.fileName(), context.header()));
+  }
+
+  @Override
+  public Aggregates newAccumulator(Map<String, Object> parameters) {
+    return new Aggregates();
+  }
+
+  @Override
+  public Aggregates readAccumulator(DataInput in, Map<String, Object> parameters) throws IOException {
+    Aggregates totals = new Aggregates();
+    totals.readFrom(in);
+    return totals;
+  }
+
+  /** Adds the staged groups straight into {@code total} (no accumulator per segment). */
+  @Override
+  public void mergeStaged(Aggregates total, DataInput in, Map<String, Object> parameters)
+      throws IOException {
+    total.readFrom(in);
+  }
+
+  @Override
+  public List<String> outputNames() {
+    return List.of(OUTPUT);
+  }
+
+  @Override
+  public void writeOutput(String name, Aggregates total, Map<String, Object> parameters, OutputStream out)
+      throws IOException {
+    total.writeCsv(out);
+  }
+}

@@ -1,0 +1,346 @@
+package dev.ballast.jobs.settlement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.engine.files.StagingLayout;
+import dev.ballast.samples.SampleGenerator;
+import dev.ballast.engine.stage.StagedRecords;
+import dev.ballast.api.ErrorType;
+import dev.ballast.api.model.ChunkCheckpoint;
+import dev.ballast.api.model.ChunkRef;
+import dev.ballast.api.model.ChunkResult;
+import dev.ballast.api.model.Counts;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class ChunkActivitiesImplTest {
+  private static final int SEGMENT = 4096;
+
+  @TempDir Path dir;
+  private Path input;
+  private ChunkRef chunk;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    input = dir.resolve("in").resolve("orders.csv");
+    Files.createDirectories(input.getParent());
+    SampleGenerator.write(input, 3000, 42);
+    List<ChunkRef> refs = SettlementHarness.plan(List.of(input), Long.MAX_VALUE);
+    assertEquals(1, refs.size());
+    chunk = refs.get(0);
+  }
+
+  private Path staging(String name) {
+    return SettlementHarness.stagingDir(dir.resolve("out-" + name), "job");
+  }
+
+  private static Path chunksDir(Path staging) {
+    return StagingLayout.ofStagingDir(staging).chunksDir();
+  }
+
+  /** File name → (file key, content) of every staged file. */
+  private static Map<String, String> snapshot(Path chunksDir) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> files = Files.list(chunksDir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Object key = Files.readAttributes(f, BasicFileAttributes.class).fileKey();
+        out.put(f.getFileName().toString(), key + "/" + dev.ballast.engine.files.Fingerprints.sha256(Files.readAllBytes(f)));
+      }
+    }
+    return out;
+  }
+
+  /** The checkpoint an attempt heartbeats after staging {@code segments} segments. */
+  private ChunkCheckpoint checkpointAfter(Path staging, int segments) throws IOException {
+    Path chunks = chunksDir(staging);
+    long offset = chunk.start();
+    long line = chunk.firstLine();
+    Counts counts = Counts.ZERO;
+    for (int s = 0; s < segments; s++) {
+      StagedRecords.SegmentFile h =
+          StagedRecords.parse(Files.readAllBytes(StagedRecords.accFile(chunks, chunk.index(), s)));
+      assertEquals(offset, h.start());
+      offset = h.end();
+      line = h.nextLine();
+      counts = counts.plus(h.counts());
+    }
+    return new ChunkCheckpoint(offset, line, segments, counts);
+  }
+
+  private static int segmentCount(Path staging, int chunkIndex) {
+    return StagedRecords.readSummary(chunksDir(staging), chunkIndex).segments().size();
+  }
+
+  private static ApplicationFailure applicationFailure(ActivityFailure e) {
+    return assertInstanceOf(ApplicationFailure.class, e.getCause());
+  }
+
+  @Test
+  void heartbeatsCheckpointsAndResumedAttemptKeepsEarlierSegments() throws IOException {
+    List<ChunkCheckpoint> beats = Collections.synchronizedList(new ArrayList<>());
+    SettlementHarness.Run baseline;
+    Path full = staging("full");
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      h.env().setActivityHeartbeatListener(ChunkCheckpoint.class, beats::add);
+      baseline = h.run(full, Map.of(), List.of(chunk));
+    }
+    int segments = segmentCount(full, chunk.index());
+    assertTrue(segments >= 10, "segments: " + segments);
+    // Heartbeats are throttled by the SDK; each one that got through is a true checkpoint.
+    assertFalse(beats.isEmpty());
+    for (ChunkCheckpoint beat : beats) {
+      assertEquals(checkpointAfter(full, beat.segments()), beat);
+    }
+
+    // A crashed attempt: it staged segments up to a checkpoint, nothing after, no summary.
+    ChunkCheckpoint cp = checkpointAfter(full, segments / 2);
+    assertTrue(cp.offset() > chunk.start() && cp.offset() < chunk.end());
+    Path resumed = staging("resumed");
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      h.chunks().processChunk(h.task(resumed, Map.of(), chunk));
+    }
+    Path chunks = chunksDir(resumed);
+    Files.delete(StagedRecords.summaryFile(chunks, chunk.index()));
+    for (int s = cp.segments(); Files.exists(StagedRecords.accFile(chunks, chunk.index(), s)); s++) {
+      Files.delete(StagedRecords.accFile(chunks, chunk.index(), s));
+      Files.delete(StagedRecords.rejectsFile(chunks, chunk.index(), s));
+    }
+    Map<String, String> kept = snapshot(chunks);
+    assertEquals(2 * cp.segments(), kept.size());
+
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      h.env().setHeartbeatDetails(cp);
+      ChunkResult r = h.chunks().processChunk(h.task(resumed, Map.of(), chunk));
+      assertEquals(cp.offset(), r.resumedFrom());
+      assertEquals(baseline.counts(), r.counts());
+      assertEquals(0, r.redoneBytes());
+      assertFalse(r.reused());
+      // The segments before the checkpoint were neither reprocessed nor rewritten.
+      Map<String, String> after = snapshot(chunks);
+      after.keySet().retainAll(kept.keySet());
+      assertEquals(kept, after);
+      SettlementHarness.Run merged = h.merge(resumed, Map.of(), List.of(chunk), r.counts(), List.of(r));
+      assertEquals(baseline.settlementCsv(), merged.settlementCsv());
+      assertEquals(baseline.rejectsJsonl(), merged.rejectsJsonl());
+      assertEquals(baseline.merge().outputs(), merged.merge().outputs());
+    }
+  }
+
+  @Test
+  void segmentsStagedPastTheCheckpointCountAsRedone() throws IOException {
+    List<ChunkCheckpoint> beats = Collections.synchronizedList(new ArrayList<>());
+    Path staging = staging("redo");
+    Counts counts;
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      h.env().setActivityHeartbeatListener(ChunkCheckpoint.class, beats::add);
+      counts = h.chunks().processChunk(h.task(staging, Map.of(), chunk)).counts();
+    }
+    Files.delete(StagedRecords.summaryFile(chunksDir(staging), chunk.index()));
+    ChunkCheckpoint cp = checkpointAfter(staging, 2);
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      h.env().setHeartbeatDetails(cp);
+      ChunkResult r = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
+      assertEquals(cp.offset(), r.resumedFrom());
+      assertEquals(chunk.end() - cp.offset(), r.redoneBytes());
+      assertEquals(counts, r.counts());
+    }
+  }
+
+  @Test
+  void checkpointWhoseSegmentsAreGoneRestartsTheChunk() throws IOException {
+    List<ChunkCheckpoint> beats = Collections.synchronizedList(new ArrayList<>());
+    SettlementHarness.Run baseline;
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      h.env().setActivityHeartbeatListener(ChunkCheckpoint.class, beats::add);
+      baseline = h.run(staging("base"), Map.of(), List.of(chunk));
+    }
+    Path fresh = staging("fresh");
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      h.env().setHeartbeatDetails(checkpointAfter(staging("base"), 3));
+      ChunkResult r = h.chunks().processChunk(h.task(fresh, Map.of(), chunk));
+      assertEquals(chunk.start(), r.resumedFrom());
+      SettlementHarness.Run run = h.merge(fresh, Map.of(), List.of(chunk), r.counts(), List.of(r));
+      assertEquals(baseline.settlementCsv(), run.settlementCsv());
+      assertEquals(baseline.rejectsJsonl(), run.rejectsJsonl());
+    }
+  }
+
+  @Test
+  void checkpointDisagreeingWithStagedSegmentsRestartsTheChunk() throws IOException {
+    Path staging = staging("disagree");
+    Counts counts;
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      counts = h.chunks().processChunk(h.task(staging, Map.of(), chunk)).counts();
+    }
+    Files.delete(StagedRecords.summaryFile(chunksDir(staging), chunk.index()));
+    ChunkCheckpoint good = checkpointAfter(staging, 3);
+    List<ChunkCheckpoint> bad =
+        List.of(
+            new ChunkCheckpoint(good.offset(), good.line() + 1, good.segments(), good.counts()),
+            new ChunkCheckpoint(good.offset() + 1, good.line(), good.segments(), good.counts()),
+            new ChunkCheckpoint(good.offset(), good.line(), good.segments(), good.counts().plus(new Counts(1, 1, 0, 0))),
+            new ChunkCheckpoint(chunk.end() + 5, good.line(), good.segments(), good.counts()));
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      for (ChunkCheckpoint cp : bad) {
+        h.env().setHeartbeatDetails(cp);
+        ChunkResult r = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
+        assertEquals(chunk.start(), r.resumedFrom(), cp.toString());
+        assertEquals(counts, r.counts());
+        Files.delete(StagedRecords.summaryFile(chunksDir(staging), chunk.index()));
+      }
+      // The same attempt machinery does resume from the true checkpoint.
+      h.env().setHeartbeatDetails(good);
+      assertEquals(good.offset(), h.chunks().processChunk(h.task(staging, Map.of(), chunk)).resumedFrom());
+    }
+  }
+
+  @Test
+  void retryOverwritesStagedFilesAndFinishedChunkIsReused() throws IOException {
+    Path staging = staging("retry");
+    Path chunks = chunksDir(staging);
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      ChunkResult first = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
+      assertFalse(first.reused());
+      Map<String, String> once = snapshot(chunks);
+      SettlementHarness.Run a = h.merge(staging, Map.of(), List.of(chunk), first.counts(), List.of(first));
+
+      Files.delete(StagedRecords.summaryFile(chunks, chunk.index()));
+      ChunkResult second = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
+      assertFalse(second.reused());
+      assertEquals(first.counts(), second.counts());
+      Map<String, String> twice = snapshot(chunks);
+      assertEquals(once.keySet(), twice.keySet(), "same files, no duplicates or leftovers");
+      assertTrue(once.keySet().stream().noneMatch(n -> n.contains(".tmp")));
+      for (String name : once.keySet()) {
+        String[] x = once.get(name).split("/");
+        String[] y = twice.get(name).split("/");
+        assertEquals(x[x.length - 1], y[y.length - 1], name + " has the same content");
+      }
+      SettlementHarness.Run b = h.merge(staging, Map.of(), List.of(chunk), second.counts(), List.of(second));
+      assertEquals(a.settlementCsv(), b.settlementCsv());
+      assertEquals(a.rejectsJsonl(), b.rejectsJsonl());
+
+      ChunkResult third = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
+      assertTrue(third.reused());
+      assertEquals(first.counts(), third.counts());
+      assertEquals(twice, snapshot(chunks), "a reused chunk rewrites nothing");
+
+      // Different rates: the staged result does not apply.
+      ChunkResult other =
+          h.chunks().processChunk(h.task(staging, Map.of("rates", Map.of("USD", 1)), chunk));
+      assertFalse(other.reused());
+    }
+  }
+
+  @Test
+  void corruptStagedSegmentIsNotReused() throws IOException {
+    Path staging = staging("corrupt");
+    Path chunks = chunksDir(staging);
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      ChunkResult first = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
+      Path rejects = StagedRecords.rejectsFile(chunks, chunk.index(), 0);
+      Files.write(rejects, "tampered\n".getBytes(StandardCharsets.UTF_8));
+      ChunkResult again = h.chunks().processChunk(h.task(staging, Map.of(), chunk));
+      assertFalse(again.reused());
+      assertEquals(first.counts(), again.counts());
+      assertTrue(h.chunks().processChunk(h.task(staging, Map.of(), chunk)).reused());
+    }
+  }
+
+  @Test
+  void changedInputFailsNonRetryably() throws IOException {
+    byte[] b = Files.readAllBytes(input);
+    int at = (int) (chunk.start() + chunk.end()) / 2;
+    b[at] = (byte) (b[at] == '7' ? '8' : '7');
+    Files.write(input, b);
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      ActivityFailure e =
+          assertThrows(
+              ActivityFailure.class,
+              () -> h.chunks().processChunk(h.task(staging("changed"), Map.of(), chunk)));
+      ApplicationFailure f = applicationFailure(e);
+      assertEquals(ErrorType.INPUT_CHANGED.name(), f.getType());
+      assertTrue(f.isNonRetryable());
+      assertTrue(f.getOriginalMessage().contains("orders.csv"), f.getOriginalMessage());
+    }
+  }
+
+  @Test
+  void truncatedOrMissingInputFailsNonRetryably() throws IOException {
+    byte[] b = Files.readAllBytes(input);
+    Files.write(input, java.util.Arrays.copyOf(b, b.length - 10));
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      ApplicationFailure shorter =
+          applicationFailure(
+              assertThrows(
+                  ActivityFailure.class,
+                  () -> h.chunks().processChunk(h.task(staging("short"), Map.of(), chunk))));
+      assertEquals(ErrorType.INPUT_CHANGED.name(), shorter.getType());
+      Files.delete(input);
+      ApplicationFailure missing =
+          applicationFailure(
+              assertThrows(
+                  ActivityFailure.class,
+                  () -> h.chunks().processChunk(h.task(staging("gone"), Map.of(), chunk))));
+      assertEquals(ErrorType.INPUT_CHANGED.name(), missing.getType());
+      assertTrue(missing.isNonRetryable());
+    }
+  }
+
+  @Test
+  void headerWithoutRequiredColumnFailsWithBadHeader() throws IOException {
+    Path file = dir.resolve("in").resolve("bad.csv");
+    Files.writeString(file, "txn_id,merchant_id,currency,status,created_at\nt,m,USD,SETTLED,x\n");
+    ChunkRef ref = SettlementHarness.plan(List.of(file), 1000).get(0);
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      ApplicationFailure f =
+          applicationFailure(
+              assertThrows(
+                  ActivityFailure.class,
+                  () -> h.chunks().processChunk(h.task(staging("hdr"), Map.of(), ref))));
+      assertEquals(ErrorType.BAD_HEADER.name(), f.getType());
+      assertTrue(f.getOriginalMessage().contains("'amount'"), f.getOriginalMessage());
+      ApplicationFailure spec =
+          applicationFailure(
+              assertThrows(
+                  ActivityFailure.class,
+                  () -> h.chunks().processChunk(h.task(staging("spec"), Map.of("bogus", 1), ref))));
+      assertEquals(ErrorType.BAD_SPEC.name(), spec.getType());
+    }
+  }
+
+  @Test
+  void cancellationReachesTheActivityThroughItsHeartbeat() throws IOException {
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      h.env().setActivityHeartbeatListener(ChunkCheckpoint.class, cp -> h.env().requestCancelActivity());
+      Path staging = staging("cancel");
+      io.temporal.failure.CanceledFailure e =
+          assertThrows(
+              io.temporal.failure.CanceledFailure.class,
+              () -> h.chunks().processChunk(h.task(staging, Map.of(), chunk)));
+      assertFalse(
+          Files.exists(StagedRecords.summaryFile(chunksDir(staging), chunk.index())),
+          "a cancelled chunk is not finished: " + e);
+    }
+  }
+}
