@@ -1,5 +1,6 @@
 package dev.ballast.starter;
 
+import dev.ballast.api.Causes;
 import dev.ballast.api.JobSearchAttributes;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.model.JobProgress;
@@ -200,15 +201,10 @@ public final class Jobs {
 
   /** Whether {@code e} says the job (workflow) does not exist. */
   public static boolean isNotFound(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof WorkflowNotFoundException) {
-        return true;
-      }
-      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return true;
-      }
-    }
-    return false;
+    return Causes.chain(e).stream()
+        .anyMatch(
+            t -> t instanceof WorkflowNotFoundException
+                || (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND));
   }
 
   /**
