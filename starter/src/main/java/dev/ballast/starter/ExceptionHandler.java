@@ -57,7 +57,7 @@ public class ExceptionHandler
     if (ex instanceof TemporalUnreachableException || isUnavailable(ex)) {
       return ExitCodes.UNREACHABLE;
     }
-    if (Jobs.isNotFound(ex)) {
+    if (Workflows.isNotFound(ex)) {
       return ExitCodes.CONFLICT_OR_NOT_FOUND;
     }
     if (ex instanceof WorkflowFailedException) {
@@ -73,7 +73,7 @@ public class ExceptionHandler
     if (isUnavailable(ex)) {
       return "cannot reach Temporal: " + JobFailures.oneLine(ex.getMessage());
     }
-    if (Jobs.isNotFound(ex)) {
+    if (Workflows.isNotFound(ex)) {
       return "not found: " + JobFailures.oneLine(ex.getMessage());
     }
     if (ex instanceof WorkflowFailedException wfe) {

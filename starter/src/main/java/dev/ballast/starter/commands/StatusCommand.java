@@ -15,9 +15,11 @@ import dev.ballast.starter.CliException;
 import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.JobConnection;
 import dev.ballast.starter.JobFailures;
-import dev.ballast.starter.Jobs;
 import dev.ballast.starter.Pipelines;
+import dev.ballast.starter.ProgressText;
 import dev.ballast.starter.TemporalOptions;
+import dev.ballast.starter.WorkflowQueries;
+import dev.ballast.starter.Workflows;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionDescription;
@@ -75,7 +77,7 @@ public class StatusCommand extends BaseCommand {
   protected int execute() throws Exception {
     try (JobConnection connection =
         JobConnection.open(temporal, env(), "status")) {
-      WorkflowExecutionDescription description = Pipelines.describe(connection.client(), id);
+      WorkflowExecutionDescription description = Workflows.describe(connection.client(), id);
       Map<String, Object> status =
           Pipelines.isPipeline(description)
               ? pipelineStatus(connection, id, description)
@@ -138,14 +140,14 @@ public class StatusCommand extends BaseCommand {
       JobConnection connection, String id, WorkflowExecutionDescription description) {
     WorkflowStub stub = connection.client().newUntypedWorkflowStub(id);
     WorkflowExecutionStatus raw = description.getStatus();
-    Optional<PipelineProgress> progress = Pipelines.progress(connection.client(), id);
+    Optional<PipelineProgress> progress = WorkflowQueries.pipelineProgress(connection.client(), id);
     Ending<PipelineResult> ending = Ending.of(stub, raw, PipelineResult.class);
     PipelineResult result = ending.result();
     JobFailures failure = ending.failure();
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("id", id);
     s.put("type", "pipeline");
-    s.put("status", Jobs.statusName(raw));
+    s.put("status", Workflows.statusName(raw));
     s.put("startedAt", String.valueOf(description.getStartTime()));
     putCloseAndElapsed(s, description);
     StageProgress shown = null;
@@ -172,7 +174,7 @@ public class StatusCommand extends BaseCommand {
       if (!stages.isEmpty()) {
         s.put("stages", stages);
       }
-      s.put("message", "no worker answered the pipeline's query within " + Jobs.QUERY_TIMEOUT.toSeconds()
+      s.put("message", "no worker answered the pipeline's query within " + WorkflowQueries.TIMEOUT.toSeconds()
           + " s (is a worker running?): "
           + (stages.isEmpty()
               ? "its stages are unknown"
@@ -262,13 +264,13 @@ public class StatusCommand extends BaseCommand {
     try {
       description = stub.describe();
     } catch (RuntimeException e) {
-      if (Jobs.isNotFound(e)) {
+      if (Workflows.isNotFound(e)) {
         throw new CliException(ExitCodes.CONFLICT_OR_NOT_FOUND, "job " + id + " not found", e);
       }
       throw e;
     }
     WorkflowExecutionStatus raw = description.getStatus();
-    Optional<JobProgress> progress = Jobs.progress(connection.client(), id);
+    Optional<JobProgress> progress = WorkflowQueries.jobProgress(connection.client(), id);
     Ending<JobResult> ending = Ending.of(stub, raw, JobResult.class);
     boolean closed = ending.closed();
     JobResult result = ending.result();
@@ -278,7 +280,7 @@ public class StatusCommand extends BaseCommand {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("id", id);
     s.put("type", progress.map(JobProgress::type).orElse(null));
-    s.put("status", Jobs.statusName(raw));
+    s.put("status", Workflows.statusName(raw));
     s.put("stage", progress.map(JobProgress::stage).orElse(result != null ? "DONE" : null));
     s.put("paused", progress.map(JobProgress::paused).orElse(false));
     s.put("chunksDone", progress.map(p -> (Object) p.chunksDone()).orElse(result == null ? 0 : result.chunks()));
@@ -356,7 +358,7 @@ public class StatusCommand extends BaseCommand {
     s.put("closedAt", close == null ? null : close.toString());
     if (start != null) {
       java.time.Duration elapsed = java.time.Duration.between(start, close == null ? java.time.Instant.now() : close);
-      s.put("elapsed", Jobs.clock(elapsed));
+      s.put("elapsed", ProgressText.clock(elapsed));
       s.put("elapsedSeconds", elapsed.toSeconds());
     }
   }
