@@ -10,8 +10,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Follows a job or a pipeline until it ends, then reports how it ended: the loop that {@code
- * watch}, {@code run}, {@code start --wait} and {@code resume} share. What is shown while it runs
- * and at its end is up to the kind ({@link JobFollower}, {@link PipelineFollower}).
+ * watch}, {@code run} and {@code resume} share. What is shown while it runs and at its end is up
+ * to the kind ({@link JobFollower}, {@link PipelineFollower}).
  *
  * @param <R> the workflow's result
  */
