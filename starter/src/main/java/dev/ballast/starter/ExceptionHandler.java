@@ -1,5 +1,6 @@
 package dev.ballast.starter;
 
+import dev.ballast.api.Causes;
 import dev.ballast.starter.spec.SpecException;
 import dev.ballast.worker.TemporalUnreachableException;
 import io.grpc.Status;
@@ -56,7 +57,7 @@ public class ExceptionHandler
     if (ex instanceof TemporalUnreachableException || isUnavailable(ex)) {
       return ExitCodes.UNREACHABLE;
     }
-    if (Jobs.isNotFound(ex)) {
+    if (Workflows.isNotFound(ex)) {
       return ExitCodes.CONFLICT_OR_NOT_FOUND;
     }
     if (ex instanceof WorkflowFailedException) {
@@ -72,7 +73,7 @@ public class ExceptionHandler
     if (isUnavailable(ex)) {
       return "cannot reach Temporal: " + JobFailures.oneLine(ex.getMessage());
     }
-    if (Jobs.isNotFound(ex)) {
+    if (Workflows.isNotFound(ex)) {
       return "not found: " + JobFailures.oneLine(ex.getMessage());
     }
     if (ex instanceof WorkflowFailedException wfe) {
@@ -82,12 +83,9 @@ public class ExceptionHandler
   }
 
   private static boolean isUnavailable(Throwable ex) {
-    for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof StatusRuntimeException s) {
-        Status.Code code = s.getStatus().getCode();
-        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
-      }
-    }
-    return false;
+    return Causes.first(ex, StatusRuntimeException.class)
+        .map(s -> s.getStatus().getCode())
+        .filter(code -> code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED)
+        .isPresent();
   }
 }

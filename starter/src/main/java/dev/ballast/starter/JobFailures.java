@@ -1,5 +1,6 @@
 package dev.ballast.starter;
 
+import dev.ballast.api.Causes;
 import dev.ballast.api.ErrorType;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
@@ -49,7 +50,7 @@ public record JobFailures(Outcome outcome, String message, String type) {
     ApplicationFailure innermostTyped = null;
     Outcome outcome = Outcome.FAILED;
     String fallback = top.getMessage();
-    for (Throwable t = top; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t : Causes.chain(top)) {
       if (t instanceof CanceledFailure) {
         outcome = Outcome.CANCELED;
       } else if (t instanceof TerminatedFailure) {

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Runs a pipeline spec for {@code ballast run}: starts a pipeline workflow (on the given
  * address, or on an embedded service with an in-process worker) and follows it like {@code ballast
- * watch} does ({@link Pipelines#follow}): each stage's job with its progress and summary, then
+ * watch} does ({@link PipelineFollower}): each stage's job with its progress and summary, then
  * each stage's counts and published files. Started again with the same id after a failure,
  * the pipeline skips the stages whose result is intact.
  */
@@ -80,6 +80,6 @@ public final class PipelineRunner {
     String id = Pipelines.start(client, spec, rerun);
     out.println("started pipeline " + id + " (" + spec.stages().size() + " stages) on " + where);
     out.flush();
-    return Pipelines.follow(client, id, out, err, terminal);
+    return PipelineFollower.follow(client, id, out, err, terminal);
   }
 }

@@ -1,5 +1,6 @@
 package dev.ballast.starter;
 
+import dev.ballast.api.Causes;
 import dev.ballast.api.model.DateTemplates;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -52,7 +53,7 @@ public final class Schedules {
     if (e instanceof ScheduleAlreadyRunningException) {
       return new CliException(ExitCodes.CONFLICT_OR_NOT_FOUND, "schedule " + id + " already exists", e);
     }
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t : Causes.chain(e)) {
       if (t instanceof StatusRuntimeException s) {
         Status.Code code = s.getStatus().getCode();
         if (code == Status.Code.UNIMPLEMENTED) {
@@ -68,10 +69,7 @@ public final class Schedules {
     }
     if (e instanceof ScheduleException && e.getCause() != null) {
       // The SDK's wrapper says only "Schedule exception": report what went wrong under it.
-      Throwable root = e.getCause();
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
+      Throwable root = Causes.root(e.getCause());
       return new IllegalStateException(root.getClass().getSimpleName() + ": " + root.getMessage(), e);
     }
     return e;

@@ -55,19 +55,19 @@ class ObservabilityTest {
   @Test
   void plainProgressLineAndBarCarryRateEtaAndRejects() {
     JobProgress p = progress("PROCESS", 10, 40, 25_000_000, 100_000_000, 500_000);
-    String line = Jobs.format(p, Duration.ofSeconds(10));
+    String line = ProgressText.format(p, Duration.ofSeconds(10));
     assertEquals(
         "PROCESS   chunks 10/40  rows 500,000  rejected 3  50,000 rows/s  2.5 MB/s  ETA 00:30  00:10",
         line);
     assertFalse(line.contains("\r"));
 
-    String bar = Jobs.bar(p, Duration.ofSeconds(10), 20);
+    String bar = ProgressText.bar(p, Duration.ofSeconds(10), 20);
     assertTrue(bar.startsWith("PROCESS [#####...............]  25%  10/40 chunks"), bar);
     assertTrue(bar.contains("500,000 rows  50,000 rows/s  ETA 00:30  rejected 3"), bar);
 
     // No ETA before any byte is done, nor outside the process stage.
-    assertFalse(Jobs.format(progress("PROCESS", 0, 40, 0, 100, 0), Duration.ofSeconds(1)).contains("ETA"));
-    assertTrue(Jobs.bar(progress("PLAN", 0, 0, 0, 0, 0), Duration.ofSeconds(1), 10).contains("ETA --:--"));
+    assertFalse(ProgressText.format(progress("PROCESS", 0, 40, 0, 100, 0), Duration.ofSeconds(1)).contains("ETA"));
+    assertTrue(ProgressText.bar(progress("PLAN", 0, 0, 0, 0, 0), Duration.ofSeconds(1), 10).contains("ETA --:--"));
   }
 
   @Test
@@ -206,11 +206,11 @@ class ObservabilityTest {
                 WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.JOBS).build());
         job.signalWithStart("pause", new Object[0], new Object[] {spec});
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Optional<JobProgress> p = Jobs.progress(client, id);
+        Optional<JobProgress> p = WorkflowQueries.jobProgress(client, id);
         while (p.isEmpty() || !"PROCESS".equals(p.get().stage()) || p.get().chunksTotal() == 0) {
           assertTrue(System.nanoTime() < deadline, "job never reached the process stage: " + p);
           Thread.sleep(50);
-          p = Jobs.progress(client, id);
+          p = WorkflowQueries.jobProgress(client, id);
         }
         try (RandomAccessFile file = new RandomAccessFile(input.toFile(), "rw")) {
           file.seek(file.length() - 2);

@@ -169,7 +169,7 @@ class RealServerDurabilityIT {
     Outage outage = killAndRestartServer(Duration.ofSeconds(15));
 
     JobProgress after = await("a chunk done after the restart", LONG_WAIT, () ->
-        Jobs.progress(client, "crash-process").filter(p -> p.chunksDone() > before.progress().chunksDone()));
+        WorkflowQueries.jobProgress(client, "crash-process").filter(p -> p.chunksDone() > before.progress().chunksDone()));
     Instant firstChunk = Instant.now();
     Cli.Result watched = watch.get(LONG_WAIT.toMinutes(), TimeUnit.MINUTES);
     Instant finished = Instant.now();
@@ -495,7 +495,7 @@ class RealServerDurabilityIT {
     if (stage.chunksDone() < done || stage.chunksDone() >= stage.chunksTotal() - left) {
       return Optional.empty();
     }
-    Optional<JobProgress> p = Jobs.progress(client, jobId).filter(x -> "PROCESS".equals(x.stage()));
+    Optional<JobProgress> p = WorkflowQueries.jobProgress(client, jobId).filter(x -> "PROCESS".equals(x.stage()));
     if (p.isEmpty()) {
       return Optional.empty();
     }

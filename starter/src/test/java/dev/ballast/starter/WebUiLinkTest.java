@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.inject.Guice;
 import dev.ballast.samples.SampleGenerator;
 import dev.ballast.embedded.EmbeddedTemporal;
-import dev.ballast.starter.commands.StatusCommand;
+import dev.ballast.starter.commands.WebUiLinks;
 import dev.ballast.ui.UiOptions;
 import dev.ballast.ui.UiServer;
 import dev.ballast.worker.WorkerModule;
@@ -124,14 +124,14 @@ class WebUiLinkTest {
         assertTrue(given.out().contains("ui: http://ui.example:8080/namespaces/default/workflows/link-1"), given.out());
 
         String runId = worker.client().newUntypedWorkflowStub("link-1").describe().getExecution().getRunId();
-        assertTrue(StatusCommand.showsRun(ui.url(), "default", "link-1", runId), "a UI for this service shows the run");
-        assertFalse(StatusCommand.showsRun(ui.url(), "default", "link-1", "another-run"));
-        assertFalse(StatusCommand.showsRun(ui.url(), "default", "no-such-job", runId));
+        assertTrue(WebUiLinks.showsRun(ui.url(), "default", "link-1", runId), "a UI for this service shows the run");
+        assertFalse(WebUiLinks.showsRun(ui.url(), "default", "link-1", "another-run"));
+        assertFalse(WebUiLinks.showsRun(ui.url(), "default", "no-such-job", runId));
         int unused;
         try (ServerSocket s = new ServerSocket(0)) {
           unused = s.getLocalPort();
         }
-        assertFalse(StatusCommand.showsRun("http://127.0.0.1:" + unused, "default", "link-1", runId), "no UI there");
+        assertFalse(WebUiLinks.showsRun("http://127.0.0.1:" + unused, "default", "link-1", runId), "no UI there");
       } finally {
         worker.stop();
       }

@@ -1,11 +1,13 @@
 package dev.ballast.worker;
 
+import dev.ballast.api.Causes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -20,7 +22,11 @@ final class ConnectionErrors {
   /** Why connecting as {@code connection} failed with {@code e}, in one line. */
   static String explain(ConnectionSettings connection, Throwable e) {
     String address = connection.address();
-    Throwable tls = find(e, SSLException.class, CertificateException.class);
+    Throwable tls =
+        Causes.chain(e).stream()
+            .filter(c -> c instanceof SSLException || c instanceof CertificateException)
+            .findFirst()
+            .orElse(null);
     String detail = detail(e);
     if (tls != null || (connection.tlsEnabled() && looksLikeTls(detail))) {
       String cause = tls != null ? firstLine(String.valueOf(tls.getMessage())) : detail;
@@ -29,9 +35,9 @@ final class ConnectionErrors {
           + (connection.serverCaCertPath() == null ? " (unset: the system's CAs)" : "=" + connection.serverCaCertPath())
           + ", " + ConnectionSettings.TLS_SERVER_NAME + " and the client certificate)";
     }
-    StatusRuntimeException status = find(e, StatusRuntimeException.class);
-    if (status != null) {
-      Status.Code code = status.getStatus().getCode();
+    Optional<StatusRuntimeException> status = Causes.first(e, StatusRuntimeException.class);
+    if (status.isPresent()) {
+      Status.Code code = status.get().getStatus().getCode();
       if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
         return "Temporal at " + address + " refused the credentials: " + detail + " (check "
             + ConnectionSettings.API_KEY + " or " + ConnectionSettings.TLS_CLIENT_CERT_PATH + ")";
@@ -82,27 +88,13 @@ final class ConnectionErrors {
   }
 
   private static String detail(Throwable e) {
-    Throwable c = e;
     String best = e.getMessage();
-    while (c != null) {
+    for (Throwable c : Causes.chain(e)) {
       if (c.getMessage() != null) {
         best = c.getMessage();
       }
-      c = c.getCause() == c ? null : c.getCause();
     }
     return firstLine(String.valueOf(best));
-  }
-
-  @SafeVarargs
-  private static <T extends Throwable> T find(Throwable e, Class<? extends T>... types) {
-    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      for (Class<? extends T> type : types) {
-        if (type.isInstance(c)) {
-          return type.cast(c);
-        }
-      }
-    }
-    return null;
   }
 
   private static String firstLine(String s) {

@@ -2,6 +2,7 @@ package dev.ballast.worker;
 
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
+import dev.ballast.api.Causes;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -42,7 +43,7 @@ public final class TemporalConnections {
     try {
       return WorkflowServiceStubs.newConnectedServiceStubs(options.build(), CONNECT_TIMEOUT);
     } catch (RuntimeException e) {
-      throw new TemporalUnreachableException(address, rootCause(e));
+      throw new TemporalUnreachableException(address, Causes.root(e));
     }
   }
 
@@ -135,13 +136,5 @@ public final class TemporalConnections {
     return new RootScopeBuilder()
         .reporter(new MicrometerClientStatsReporter(registry))
         .reportEvery(com.uber.m3.util.Duration.ofSeconds(1));
-  }
-
-  private static Throwable rootCause(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    return c;
   }
 }

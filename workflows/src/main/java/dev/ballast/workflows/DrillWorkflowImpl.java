@@ -1,5 +1,6 @@
 package dev.ballast.workflows;
 
+import dev.ballast.api.Causes;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.activity.AlertActivities;
 import dev.ballast.api.activity.DrillActivities;
@@ -195,10 +196,6 @@ public class DrillWorkflowImpl implements DrillWorkflow {
   }
 
   private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage();
+    return Causes.root(e).getMessage();
   }
 }

@@ -1,5 +1,6 @@
 package dev.ballast.workflows;
 
+import dev.ballast.api.Causes;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.JobSearchAttributes;
 import dev.ballast.api.TaskQueues;
@@ -473,10 +474,7 @@ public class JobWorkflowImpl implements JobWorkflow {
   }
 
   private static String rootMessage(Throwable failure) {
-    Throwable t = failure;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
+    Throwable t = Causes.root(failure);
     return t instanceof ApplicationFailure af ? af.getOriginalMessage() : t.getMessage();
   }
 

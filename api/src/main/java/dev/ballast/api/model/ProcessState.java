@@ -34,8 +34,6 @@ public record ProcessState(
     long bytesDone,
     long startedAtMillis,
     long reports) {
-  public static final ProcessState INITIAL = initial(false);
-
   /** A state of an earlier version. */
   public ProcessState(
       List<Integer> done,

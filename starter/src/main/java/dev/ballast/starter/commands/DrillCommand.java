@@ -1,6 +1,7 @@
 package dev.ballast.starter.commands;
 
 import dev.ballast.activities.DrillActivitiesImpl;
+import dev.ballast.api.Causes;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.model.DrillReport;
 import dev.ballast.api.model.DrillRequest;
@@ -192,7 +193,7 @@ public class DrillCommand extends BaseCommand {
 
   /** The report a failed drill carries, or null when it failed otherwise. */
   static DrillReport failedReport(WorkflowFailedException e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t : Causes.chain(e)) {
       if (t instanceof ApplicationFailure a && DrillReport.FAILED.equals(a.getType())) {
         try {
           return a.getDetails().get(DrillReport.class);

@@ -10,7 +10,10 @@ import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.JobConnection;
 import dev.ballast.starter.Jobs;
 import dev.ballast.starter.Pipelines;
+import dev.ballast.starter.ProgressText;
 import dev.ballast.starter.TemporalOptions;
+import dev.ballast.starter.WorkflowQueries;
+import dev.ballast.starter.Workflows;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.Payload;
@@ -172,10 +175,10 @@ public class ListCommand extends BaseCommand {
           format,
           info.getExecution().getWorkflowId(),
           described.get(i)[0],
-          Jobs.statusName(info.getStatus()),
+          Workflows.statusName(info.getStatus()),
           described.get(i)[1],
           TIME.format(started),
-          end == null ? "-" : Jobs.clock(Duration.between(started, end)));
+          end == null ? "-" : ProgressText.clock(Duration.between(started, end)));
     }
     out().println(countsLine(listing));
     out().flush();
@@ -212,7 +215,7 @@ public class ListCommand extends BaseCommand {
     }
     Optional<JobProgress> p;
     try {
-      p = Jobs.progress(connection.client(), id);
+      p = WorkflowQueries.jobProgress(connection.client(), id);
     } catch (RuntimeException e) {
       p = Optional.empty();
     }
@@ -240,7 +243,7 @@ public class ListCommand extends BaseCommand {
 
   /**
    * Runs {@code tasks} a few at a time and returns their results, {@code fallback} for any that did
-   * not end within {@link Jobs#QUERY_TIMEOUT} plus a second after the first started: a listing of
+   * not end within {@link WorkflowQueries#TIMEOUT} plus a second after the first started: a listing of
    * many jobs that no worker answers for takes seconds, not minutes.
    */
   private static <T> List<T> boundedAll(List<Supplier<T>> tasks, T fallback) {
@@ -258,7 +261,7 @@ public class ListCommand extends BaseCommand {
       for (Supplier<T> task : tasks) {
         futures.add(pool.submit(task::get));
       }
-      long deadline = System.nanoTime() + Jobs.QUERY_TIMEOUT.plusSeconds(1).toNanos();
+      long deadline = System.nanoTime() + WorkflowQueries.TIMEOUT.plusSeconds(1).toNanos();
       List<T> results = new ArrayList<>();
       for (Future<T> future : futures) {
         try {
@@ -280,7 +283,7 @@ public class ListCommand extends BaseCommand {
   /** {@code stage 2/3 load running}, from the pipeline's query; {@code -} when unanswered. */
   private static String pipelineProgressText(JobConnection connection, String id) {
     try {
-      return Pipelines.progress(connection.client(), id)
+      return WorkflowQueries.pipelineProgress(connection.client(), id)
           .filter(p -> p.current() >= 0 && p.current() < p.stages().size())
           .map(p -> "stage " + (p.current() + 1) + "/" + p.stages().size() + " "
               + p.stages().get(p.current()).type() + " " + p.stages().get(p.current()).state().label())
@@ -361,14 +364,14 @@ public class ListCommand extends BaseCommand {
           || info.getExecution().getWorkflowId().contains("/")) {
         continue;
       }
-      if (wanted != null && !wanted.equals(Jobs.statusName(info.getStatus()))) {
+      if (wanted != null && !wanted.equals(Workflows.statusName(info.getStatus()))) {
         continue;
       }
       jobs.add(info);
     }
     Map<String, Long> byStatus = new LinkedHashMap<>();
     for (WorkflowExecutionInfo info : jobs) {
-      byStatus.merge(Jobs.statusName(info.getStatus()), 1L, Long::sum);
+      byStatus.merge(Workflows.statusName(info.getStatus()), 1L, Long::sum);
     }
     jobs.sort(newestFirst());
     long total = jobs.size();

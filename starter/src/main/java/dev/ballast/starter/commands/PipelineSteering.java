@@ -4,6 +4,7 @@ import dev.ballast.api.model.PipelineProgress;
 import dev.ballast.starter.CliException;
 import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.Pipelines;
+import dev.ballast.starter.WorkflowQueries;
 import io.temporal.client.WorkflowClient;
 import java.util.Optional;
 
@@ -18,7 +19,7 @@ final class PipelineSteering {
    *     pipeline is between stages) or no worker answers, saying what to do instead
    */
   static String runningStageJob(WorkflowClient client, String id, String command) {
-    Optional<PipelineProgress> progress = Pipelines.progress(client, id);
+    Optional<PipelineProgress> progress = WorkflowQueries.pipelineProgress(client, id);
     if (progress.isEmpty()) {
       throw new CliException(
           ExitCodes.CONFLICT_OR_NOT_FOUND,

@@ -5,9 +5,12 @@ import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.CliException;
 import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.JobConnection;
+import dev.ballast.starter.JobFollower;
 import dev.ballast.starter.Jobs;
+import dev.ballast.starter.PipelineFollower;
 import dev.ballast.starter.Pipelines;
 import dev.ballast.starter.TemporalOptions;
+import dev.ballast.starter.Workflows;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
@@ -47,7 +50,7 @@ public class ResumeCommand extends BaseCommand {
     try (JobConnection connection =
         JobConnection.open(temporal, env(), "resume")) {
       WorkflowClient client = connection.client();
-      WorkflowExecutionDescription description = Pipelines.describe(client, id);
+      WorkflowExecutionDescription description = Workflows.describe(client, id);
       WorkflowExecutionStatus status = description.getStatus();
       if (Pipelines.isPipeline(description)) {
         return resumePipeline(client, status);
@@ -66,10 +69,10 @@ public class ResumeCommand extends BaseCommand {
         default -> {
           Jobs.start(client, originalSpec(client, id), false);
           out().println(
-              "restarted job " + id + " (it had " + Jobs.statusName(status).toLowerCase()
+              "restarted job " + id + " (it had " + Workflows.statusName(status).toLowerCase()
                   + "); chunks already done are reused");
           out().flush();
-          return follow ? Jobs.follow(client, id, out(), err(), terminal()) : ExitCodes.OK;
+          return follow ? JobFollower.follow(client, id, out(), err(), terminal()) : ExitCodes.OK;
         }
       }
     }
@@ -96,10 +99,10 @@ public class ResumeCommand extends BaseCommand {
       default -> {
         Pipelines.start(client, Pipelines.originalSpec(client, id), false);
         out().println(
-            "restarted pipeline " + id + " (it had " + Jobs.statusName(status).toLowerCase()
+            "restarted pipeline " + id + " (it had " + Workflows.statusName(status).toLowerCase()
                 + "); stages whose result is intact are skipped, the failed one resumes its chunks");
         out().flush();
-        return follow ? Pipelines.follow(client, id, out(), err(), terminal()) : ExitCodes.OK;
+        return follow ? PipelineFollower.follow(client, id, out(), err(), terminal()) : ExitCodes.OK;
       }
     }
   }

@@ -7,6 +7,7 @@ import dev.ballast.embedded.EmbeddedTemporal;
 import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.ExitCodes;
 import dev.ballast.starter.JobConnection;
+import dev.ballast.starter.JobFollower;
 import dev.ballast.starter.JobSpecOptions;
 import dev.ballast.starter.Jobs;
 import dev.ballast.starter.PipelineRunner;
@@ -87,7 +88,7 @@ public class RunCommand extends BaseCommand {
         Jobs.start(connection.client(), spec, job.rerun());
         out().println("started job " + spec.id() + " on " + address);
         out().flush();
-        return Jobs.follow(connection.client(), spec.id(), out(), err(), terminal());
+        return JobFollower.follow(connection.client(), spec.id(), out(), err(), terminal());
       }
     }
     return runEmbedded(spec, namespace);
@@ -162,7 +163,7 @@ public class RunCommand extends BaseCommand {
                 : " (stops with the job; --keep-ui keeps it up)"));
       }
       out().flush();
-      int code = Jobs.follow(client, spec.id(), out(), err(), terminal());
+      int code = JobFollower.follow(client, spec.id(), out(), err(), terminal());
       finished.set(true);
       if (keepUi && ui != null) {
         keptCode.set(code);

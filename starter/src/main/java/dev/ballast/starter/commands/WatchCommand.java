@@ -2,7 +2,8 @@ package dev.ballast.starter.commands;
 
 import dev.ballast.starter.BaseCommand;
 import dev.ballast.starter.JobConnection;
-import dev.ballast.starter.Jobs;
+import dev.ballast.starter.JobFollower;
+import dev.ballast.starter.PipelineFollower;
 import dev.ballast.starter.Pipelines;
 import dev.ballast.starter.TemporalOptions;
 import picocli.CommandLine.Command;
@@ -28,9 +29,9 @@ public class WatchCommand extends BaseCommand {
     try (JobConnection connection =
         JobConnection.open(temporal, env(), "watch")) {
       if (Pipelines.isPipeline(connection.client(), id)) {
-        return Pipelines.follow(connection.client(), id, out(), err(), terminal());
+        return PipelineFollower.follow(connection.client(), id, out(), err(), terminal());
       }
-      return Jobs.follow(connection.client(), id, out(), err(), terminal());
+      return JobFollower.follow(connection.client(), id, out(), err(), terminal());
     }
   }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.ballast.api.Causes;
 import dev.ballast.api.model.Deadline;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.job.policy.Stage;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -118,10 +120,9 @@ public final class SpecLoader {
     } catch (JsonParseException e) {
       throw notJson(source, e);
     } catch (JsonMappingException e) {
-      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-        if (t instanceof JsonParseException parse) {
-          throw notJson(source, parse);
-        }
+      Optional<JsonParseException> parse = Causes.first(e.getCause(), JsonParseException.class);
+      if (parse.isPresent()) {
+        throw notJson(source, parse.get());
       }
       String where = path(e.getPath());
       throw new SpecException(
