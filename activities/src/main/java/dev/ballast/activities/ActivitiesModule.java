@@ -3,6 +3,7 @@ package dev.ballast.activities;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
 import dev.ballast.engine.JobTypes;
 import dev.ballast.job.JobType;
@@ -19,15 +20,15 @@ public class ActivitiesModule extends AbstractModule {
   @Override
   protected void configure() {
     // An empty set rather than a missing binding when no job type is on the class path.
-    Multibinder<JobType> types = Multibinder.newSetBinder(binder(), JobType.class);
-    for (JobType type : ServiceLoader.load(JobType.class)) {
+    Multibinder<JobType<?, ?, ?>> types = Multibinder.newSetBinder(binder(), new TypeLiteral<JobType<?, ?, ?>>() {});
+    for (JobType<?, ?, ?> type : ServiceLoader.load(JobType.class)) {
       types.addBinding().toInstance(type);
     }
   }
 
   @Provides
   @Singleton
-  JobTypes jobTypes(Set<JobType> types) {
+  JobTypes jobTypes(Set<JobType<?, ?, ?>> types) {
     return new JobTypes(types);
   }
 }

@@ -5,7 +5,6 @@ import dev.ballast.engine.files.DataRoots;
 import dev.ballast.job.JobType;
 import dev.ballast.engine.JobTypes;
 import dev.ballast.engine.stage.RecordChunkRunner;
-import dev.ballast.job.RecordJobType;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.activity.ChunkActivities;
 import dev.ballast.api.model.ChunkResult;
@@ -15,7 +14,7 @@ import jakarta.inject.Inject;
 
 /**
  * Processes one chunk (a byte range of an input file) into staged files, checkpointing as it
- * goes, with the job's {@link RecordJobType} on the generic engine ({@link RecordChunkRunner}).
+ * goes, with the job's {@link JobType} on the generic engine ({@link RecordChunkRunner}).
  *
  * <p>The chunk is read in segments of about {@link #DEFAULT_SEGMENT_BYTES} (a segment ends after
  * the first record ending at or after {@code segmentStart + segmentBytes}, so boundaries depend
@@ -66,17 +65,12 @@ public class ChunkActivitiesImpl implements ChunkActivities {
         .process(Activity.getExecutionContext(), task, recordJob(jobTypes, task.type()));
   }
 
-  /** The job type named {@code name}, which must run on the record engine; else BAD_SPEC. */
-  static RecordJobType<?, ?> recordJob(JobTypes jobTypes, String name) {
-    JobType type;
+  /** The job type named {@code name}; else BAD_SPEC. */
+  static JobType<?, ?, ?> recordJob(JobTypes jobTypes, String name) {
     try {
-      type = jobTypes.get(name);
+      return jobTypes.get(name);
     } catch (IllegalArgumentException e) {
       throw Failures.of(ErrorType.BAD_SPEC, e.getMessage(), e);
     }
-    if (!(type instanceof RecordJobType<?, ?> records)) {
-      throw Failures.of(ErrorType.BAD_SPEC, "job type '" + name + "' has no chunk processing");
-    }
-    return records;
   }
 }

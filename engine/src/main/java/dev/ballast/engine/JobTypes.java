@@ -7,10 +7,10 @@ import java.util.TreeMap;
 
 /** The job types a worker was built with, by name. */
 public final class JobTypes {
-  private final Map<String, JobType> byName = new TreeMap<>();
+  private final Map<String, JobType<?, ?, ?>> byName = new TreeMap<>();
 
-  public JobTypes(Set<JobType> types) {
-    for (JobType type : types) {
+  public JobTypes(Set<JobType<?, ?, ?>> types) {
+    for (JobType<?, ?, ?> type : types) {
       byName.put(type.name(), type);
     }
   }
@@ -20,8 +20,8 @@ public final class JobTypes {
    *
    * @throws IllegalArgumentException naming the known types when there is none
    */
-  public JobType get(String name) {
-    JobType type = byName.get(name);
+  public JobType<?, ?, ?> get(String name) {
+    JobType<?, ?, ?> type = byName.get(name);
     if (type == null) {
       throw new IllegalArgumentException(
           "unknown job type '" + name + "' (known: " + String.join(", ", byName.keySet()) + ")");

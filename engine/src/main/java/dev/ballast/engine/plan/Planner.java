@@ -5,6 +5,7 @@ import dev.ballast.engine.files.InputResolver;
 import dev.ballast.engine.files.StagingLayout;
 import dev.ballast.job.JobType;
 import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.params.TypedParameters;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.InputFile;
@@ -76,7 +77,7 @@ public final class Planner {
    */
   public PlanResult plan(JobSpec rawSpec, LongConsumer progress, Consumer<Path> admit) {
     JobSpec spec = validate(rawSpec);
-    JobType jobType = jobType(spec);
+    JobType<?, ?, ?> jobType = jobType(spec);
 
     Path output = path("output", spec.output());
     StagingLayout layout = StagingLayout.forJob(output, spec.id());
@@ -90,7 +91,7 @@ public final class Planner {
     }
     for (Path file : files) {
       admit.accept(file);
-      checkHeader(jobType, file, jobType.resolve(spec.parameters()));
+      checkHeader(jobType, file, spec.parameters());
     }
     try {
       Files.createDirectories(layout.outputDir());
@@ -185,22 +186,27 @@ public final class Planner {
     return spec;
   }
 
-  private JobType jobType(JobSpec spec) {
-    JobType jobType;
+  private JobType<?, ?, ?> jobType(JobSpec spec) {
+    JobType<?, ?, ?> jobType;
     try {
       jobType = jobTypes.get(spec.type());
     } catch (IllegalArgumentException e) {
       throw badSpec(e.getMessage());
     }
     try {
-      jobType.checkParameters(spec.parameters());
+      TypedParameters.check(jobType, spec.parameters());
     } catch (IllegalArgumentException e) {
       throw badSpec("bad 'parameters' for job type " + spec.type() + ": " + e.getMessage());
     }
     return jobType;
   }
 
-  private static void checkHeader(JobType jobType, Path file, Map<String, Object> parameters) {
+  private static void checkHeader(JobType<?, ?, ?> jobType, Path file, Map<String, Object> parameters) {
+    checkHeaderOf(jobType, file, parameters);
+  }
+
+  private static <P> void checkHeaderOf(JobType<P, ?, ?> jobType, Path file, Map<String, Object> given) {
+    P parameters = TypedParameters.check(jobType, given);
     String name = file.getFileName().toString();
     String header;
     try {

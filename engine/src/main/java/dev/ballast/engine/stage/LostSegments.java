@@ -1,13 +1,17 @@
 package dev.ballast.engine.stage;
 
 import dev.ballast.job.Accumulator;
-import dev.ballast.job.RecordContext;
+import dev.ballast.job.ChunkContext;
 import dev.ballast.job.RecordProcessor;
 import dev.ballast.job.Segment;
 import dev.ballast.job.Cursor;
 import dev.ballast.job.SourceRecord;
 import dev.ballast.job.RecordSource;
-import dev.ballast.job.RecordJobType;
+import dev.ballast.job.ExceptionPolicy;
+import dev.ballast.job.JobFailure;
+import dev.ballast.job.JobType;
+import dev.ballast.job.Outcome;
+import dev.ballast.job.Sink;
 import dev.ballast.engine.Failures;
 import dev.ballast.engine.stage.StagedRecords.ChunkSummary;
 import dev.ballast.engine.stage.StagedRecords.SegmentInfo;
@@ -27,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's side of {@link RecordJobType#lostSegments}: finished segments whose side effect a
+ * The engine's side of {@link JobType#lostSegments}: finished segments whose side effect a
  * job type no longer finds are redone, at a chunk attempt's start (it resumes at the first lost
  * one) and in the merge (which applies them again before writing the outputs).
  */
@@ -46,7 +50,7 @@ final class LostSegments {
   }
 
   /** What the job type says is lost of {@code done}; its checked exceptions as IOException. */
-  static List<Segment> lost(RecordJobType<?, ?> type, String jobId, Map<String, Object> parameters, List<Segment> done)
+  static <P> List<Segment> lost(JobType<P, ?, ?> type, String jobId, P parameters, List<Segment> done)
       throws IOException {
     if (done.isEmpty()) {
       return List.of();
@@ -64,8 +68,8 @@ final class LostSegments {
    * Where a chunk whose segments {@code staged} were finished resumes: at the first of them the
    * job type reports lost, else at {@code otherwise}.
    */
-  static ChunkCheckpoint resumePoint(
-      RecordJobType<?, ?> type, String jobId, Map<String, Object> parameters, ChunkRef chunk,
+  static <P> ChunkCheckpoint resumePoint(
+      JobType<P, ?, ?> type, String jobId, P parameters, ChunkRef chunk,
       List<? extends SegmentChain.Staged> staged, ChunkCheckpoint otherwise) throws IOException {
     List<Segment> lost = lost(type, jobId, parameters, segments(chunk.index(), staged));
     int first = lost.stream().mapToInt(Segment::index).min().orElse(-1);
@@ -85,11 +89,11 @@ final class LostSegments {
   }
 
   /**
-   * Applies again, with {@link RecordJobType#finishSegment}, every segment of the merged chunks
+   * Processes and commits again, to the job's {@link Sink}, every segment of the merged chunks
    * that the job type reports lost; their staged results are kept as they are. Returns how many.
    */
-  static <I, A extends Accumulator<A>> int reapply(
-      ActivityExecutionContext ctx, String jobId, RecordJobType<I, A> type, Map<String, Object> parameters,
+  static <P, I, A extends Accumulator<A>> int reapply(
+      ActivityExecutionContext ctx, String jobId, JobType<P, I, A> type, P parameters,
       Chunks chunks, List<ChunkSummary> summaries) throws IOException {
     List<Segment> done = new ArrayList<>();
     Map<Integer, ChunkSummary> byIndex = new HashMap<>();
@@ -119,8 +123,8 @@ final class LostSegments {
     void forEach(dev.ballast.engine.plan.StagedPlan.Each<ChunkRef> each) throws IOException;
   }
 
-  private static <I, A extends Accumulator<A>> void reapplyChunk(
-      ActivityExecutionContext ctx, String jobId, RecordJobType<I, A> type, Map<String, Object> parameters,
+  private static <P, I, A extends Accumulator<A>> void reapplyChunk(
+      ActivityExecutionContext ctx, String jobId, JobType<P, I, A> type, P parameters,
       ChunkRef ref, ChunkSummary summary, List<Segment> redo) throws IOException {
     Path file = Path.of(ref.path());
     String crc = RecordChunkRunner.crc32c(file, ref);
@@ -130,16 +134,30 @@ final class LostSegments {
               + "; its lost segments cannot be applied again");
     }
     Runnable keepAlive = ctx == null ? () -> {} : () -> ctx.heartbeat(ref.index());
-    RecordContext context = new RecordContext(
+    ChunkContext<P> context = new ChunkContext<>(
         jobId, parameters, ref.fileName(), RecordChunkRunner.readHeader(file), ref.index(), keepAlive);
     RecordProcessor<I, A> processor = type.processor(context);
+    ExceptionPolicy policy = type.exceptions();
     for (Segment seg : redo) {
       SegmentInfo info = summary.segments().get(seg.index());
       A acc = type.newAccumulator(parameters);
-      try (RecordSource<I> source = type.open(file, new Cursor(info.start(), info.firstLine()), info.end(), context)) {
+      try (RecordChunkRunner.SinkHolder<I, A> sink = new RecordChunkRunner.SinkHolder<>(RecordChunkRunner.open(type, context));
+          RecordSource<I> source = type.open(file, new Cursor(info.start(), info.firstLine()), info.end(), context)) {
         long n = 0;
         for (SourceRecord<I> record = source.next(); record != null; record = source.next()) {
-          processor.process(record, acc);
+          Outcome outcome;
+          try {
+            outcome = processor.process(record, acc);
+          } catch (RuntimeException e) {
+            ExceptionPolicy.Rule rule = policy.ruleFor(e);
+            if (rule == null || rule.action() != ExceptionPolicy.Action.REJECT || e instanceof JobFailure) {
+              throw new Failures.RecordFailure(ref.fileName(), record.line(), e);
+            }
+            outcome = Outcome.reject(rule.code());
+          }
+          if (outcome.kind() == Outcome.Kind.ACCEPT && sink.sink != null) {
+            RecordChunkRunner.write(sink.sink, record);
+          }
           if ((++n & 0x3ff) == 0) {
             context.heartbeat();
           }
@@ -148,13 +166,7 @@ final class LostSegments {
           throw Failures.of(ErrorType.STAGED_RESULT_CORRUPT, "segment " + seg.index() + " of chunk " + ref.index()
               + " ends at offset " + source.offset() + ", staged as ending at " + info.end());
         }
-      }
-      try {
-        type.finishSegment(context, seg, acc);
-      } catch (RuntimeException | IOException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IOException("segment " + seg.index() + " of chunk " + ref.index() + ": " + e, e);
+        RecordChunkRunner.commit(sink.sink, seg, acc);
       }
       context.heartbeat();
       log.info("job {} chunk {} segment {} (offset {}) applied again", jobId, ref.index(), seg.index(), info.start());

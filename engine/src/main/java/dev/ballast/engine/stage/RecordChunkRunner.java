@@ -5,13 +5,15 @@ import dev.ballast.job.Outcome;
 import dev.ballast.job.Accumulator;
 import dev.ballast.job.ExceptionPolicy;
 import dev.ballast.job.JobFailure;
-import dev.ballast.job.RecordContext;
+import dev.ballast.job.ChunkContext;
+import dev.ballast.job.Sink;
 import dev.ballast.job.RecordProcessor;
 import dev.ballast.job.Segment;
 import dev.ballast.job.Cursor;
 import dev.ballast.job.SourceRecord;
 import dev.ballast.job.RecordSource;
-import dev.ballast.job.RecordJobType;
+import dev.ballast.job.JobType;
+import dev.ballast.engine.params.TypedParameters;
 import dev.ballast.engine.Failures;
 import dev.ballast.engine.files.StagingLayout;
 import dev.ballast.engine.plan.FileScanner;
@@ -43,15 +45,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Processes one chunk of a {@link RecordJobType} job; {@code ChunkActivitiesImpl} runs every job
+ * Processes one chunk of a job; {@code ChunkActivitiesImpl} runs every job
  * type through it.
  *
  * <p>Records are read from the job's {@link RecordSource} and given to its {@link
  * RecordProcessor}; each time the source has moved {@code segmentBytes} past the segment's start,
- * the segment is finished ({@link RecordJobType#finishSegment}), staged ({@link StagedRecords})
+ * the segment is finished (its records committed to the job's {@link Sink}, if it has one), staged ({@link StagedRecords})
  * and a {@link ChunkCheckpoint} holding the source's cursor is heartbeated. A retried attempt
  * keeps the verified segments before its checkpoint and reopens the source at the checkpoint's
- * cursor, unless the job type reports some of them lost ({@link RecordJobType#lostSegments}):
+ * cursor, unless the job type reports some of them lost ({@link JobType#lostSegments}):
  * then it resumes at the first lost one. Once the chunk's bytes are found to match the planned
  * CRC-32C, a summary is written; a chunk whose summary exists and verifies is reused as is, again
  * unless the job type reports some of its segments lost.
@@ -69,12 +71,13 @@ public final class RecordChunkRunner {
   }
 
   /** Processes {@code task}'s chunk with {@code type}, heartbeating on {@code ctx}. */
-  public <I, A extends Accumulator<A>> ChunkResult process(
-      ActivityExecutionContext ctx, ChunkTask task, RecordJobType<I, A> type) {
+  public <P, I, A extends Accumulator<A>> ChunkResult process(
+      ActivityExecutionContext ctx, ChunkTask task, JobType<P, I, A> type) {
     ChunkRef chunk = task.chunk();
     int attempt = ctx.getInfo().getAttempt();
     Map<String, Object> parameters = resolveParameters(type, task.parameters());
     String paramsHash = StagedRecords.parametersSha256(parameters);
+    P params = bindParameters(type, parameters);
     StagingLayout layout = StagingLayout.ofStagingDir(Path.of(task.stagingDir()));
     Path chunksDir = layout.chunksDir();
     try {
@@ -82,13 +85,13 @@ public final class RecordChunkRunner {
       ChunkCheckpoint from = null;
       if (StagedRecords.matches(existing, chunk, type.name(), paramsHash)
           && segmentsVerify(chunksDir, existing)) {
-        from = LostSegments.resumePoint(type, task.jobId(), parameters, chunk, existing.segments(), null);
+        from = LostSegments.resumePoint(type, task.jobId(), params, chunk, existing.segments(), null);
         if (from == null) {
           log.info("chunk {} already staged ({} rows), reusing it", chunk.index(), existing.counts().rows());
           return new ChunkResult(chunk.index(), existing.counts(), attempt, chunk.start(), 0, true);
         }
       }
-      return run(ctx, attempt, task, type, parameters, paramsHash, layout, from);
+      return run(ctx, attempt, task, type, params, paramsHash, layout, from);
     } catch (IOException e) {
       throw Failures.of(ErrorType.IO, "chunk " + chunk.index() + " of " + chunk.fileName() + ": " + e, e);
     } catch (UncheckedIOException e) {
@@ -99,9 +102,9 @@ public final class RecordChunkRunner {
     }
   }
 
-  private <I, A extends Accumulator<A>> ChunkResult run(
-      ActivityExecutionContext ctx, int attempt, ChunkTask task, RecordJobType<I, A> type,
-      Map<String, Object> parameters, String paramsHash, StagingLayout layout, ChunkCheckpoint from)
+  private <P, I, A extends Accumulator<A>> ChunkResult run(
+      ActivityExecutionContext ctx, int attempt, ChunkTask task, JobType<P, I, A> type,
+      P parameters, String paramsHash, StagingLayout layout, ChunkCheckpoint from)
       throws IOException {
     ChunkRef chunk = task.chunk();
     Path file = Path.of(chunk.path());
@@ -139,8 +142,8 @@ public final class RecordChunkRunner {
       }
     }
     ChunkCheckpoint[] beat = {resume};
-    RecordContext context =
-        new RecordContext(
+    ChunkContext<P> context =
+        new ChunkContext<>(
             task.jobId(), parameters, chunk.fileName(), header, chunk.index(), () -> ctx.heartbeat(beat[0]));
     if (resume.offset() != chunk.start()) {
       log.info(
@@ -154,7 +157,8 @@ public final class RecordChunkRunner {
 
     int segment = resume.segments();
     Counts counts = resume.counts();
-    try (RecordSource<I> source =
+    try (SinkHolder<I, A> sink = new SinkHolder<>(open(type, context));
+        RecordSource<I> source =
         type.open(file, new Cursor(resume.offset(), resume.line()), chunk.end(), context)) {
       Cursor segStart = source.position();
       A acc = type.newAccumulator(parameters);
@@ -163,7 +167,8 @@ public final class RecordChunkRunner {
       while (true) {
         boolean last =
             processSegment(
-                source, processor, policy, acc, context, segStart.offset(), segCounts, rejects, chunk.fileName());
+                source, processor, policy, acc, sink.sink, context, segStart.offset(), segCounts, rejects,
+                chunk.fileName());
         long offset = source.offset();
         if ((last && offset > segStart.offset()) || offset - segStart.offset() >= segmentBytes) {
           if (Files.exists(stopMarker)) {
@@ -173,9 +178,9 @@ public final class RecordChunkRunner {
           }
           Cursor pos = source.position();
           Segment seg = new Segment(chunk.index(), segment, segStart.offset(), pos.offset());
-          A staged = finish(type, context, seg, acc);
+          commit(sink.sink, seg, acc);
           Counts c = new Counts(segCounts[0], segCounts[1], segCounts[2], segCounts[3]);
-          StagedRecords.writeSegment(chunksDir, seg, segStart.line(), pos.line(), c, rejects.toByteArray(), staged);
+          StagedRecords.writeSegment(chunksDir, seg, segStart.line(), pos.line(), c, rejects.toByteArray(), acc);
           counts = counts.plus(c);
           segment++;
           log.debug("chunk {} segment {} staged up to offset {}", chunk.index(), seg.index(), pos.offset());
@@ -235,11 +240,53 @@ public final class RecordChunkRunner {
   }
 
   /** {@code given} completed with the type's defaults, or a BAD_SPEC failure naming what is wrong. */
-  static Map<String, Object> resolveParameters(RecordJobType<?, ?> type, Map<String, Object> given) {
+  static Map<String, Object> resolveParameters(JobType<?, ?, ?> type, Map<String, Object> given) {
     try {
-      return type.resolve(given);
+      return TypedParameters.resolve(type, given);
     } catch (IllegalArgumentException e) {
       throw Failures.of(ErrorType.BAD_SPEC, e.getMessage(), e);
+    }
+  }
+
+  /** {@code resolved} bound to the type's parameters, or a BAD_SPEC failure naming what is wrong. */
+  static <P> P bindParameters(JobType<P, ?, ?> type, Map<String, Object> resolved) {
+    try {
+      return TypedParameters.bind(type, resolved);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(ErrorType.BAD_SPEC, "bad 'parameters' for job type " + type.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The sink of one chunk attempt (null when the job has none), closed with the attempt. */
+  static final class SinkHolder<I, A extends Accumulator<A>> implements AutoCloseable {
+    final Sink<I, A> sink;
+
+    SinkHolder(Sink<I, A> sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (sink != null) {
+        try {
+          sink.close();
+        } catch (RuntimeException | IOException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IOException("closing the job's sink: " + e, e);
+        }
+      }
+    }
+  }
+
+  static <P, I, A extends Accumulator<A>> Sink<I, A> open(JobType<P, I, A> type, ChunkContext<P> context)
+      throws IOException {
+    try {
+      return type.sink(context);
+    } catch (RuntimeException | IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("opening the job's sink: " + e, e);
     }
   }
 
@@ -255,7 +302,8 @@ public final class RecordChunkRunner {
       RecordProcessor<I, A> processor,
       ExceptionPolicy policy,
       A acc,
-      RecordContext context,
+      Sink<I, A> sink,
+      ChunkContext<?> context,
       long segStart,
       long[] segCounts,
       ByteArrayOutputStream rejects,
@@ -285,6 +333,9 @@ public final class RecordChunkRunner {
       Outcome.Kind kind = outcome.kind();
       if (kind == Outcome.Kind.ACCEPT) {
         segCounts[1]++;
+        if (sink != null) {
+          write(sink, record);
+        }
       } else if (kind == Outcome.Kind.SKIP) {
         segCounts[2]++;
       } else {
@@ -302,14 +353,28 @@ public final class RecordChunkRunner {
     rejects.writeBytes(StagedRecords.rejectLine(fileName, record.line(), outcome.reason(), record.raw()));
   }
 
-  private static <A extends Accumulator<A>> A finish(
-      RecordJobType<?, A> type, RecordContext context, Segment seg, A acc) throws IOException {
+  /** Commits a segment's records to the job's sink, if it has one. */
+  static <A extends Accumulator<A>> void commit(Sink<?, A> sink, Segment seg, A segmentTotal) throws IOException {
+    if (sink == null) {
+      return;
+    }
     try {
-      return type.finishSegment(context, seg, acc);
+      sink.commit(seg, segmentTotal);
     } catch (RuntimeException | IOException e) {
       throw e;
     } catch (Exception e) {
       throw new IOException("segment " + seg.index() + " of chunk " + seg.chunkIndex() + ": " + e, e);
+    }
+  }
+
+  /** Hands an accepted record to the job's sink. */
+  static <I> void write(Sink<I, ?> sink, SourceRecord<I> record) throws IOException {
+    try {
+      sink.write(record);
+    } catch (RuntimeException | IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("writing a record to the job's sink: " + e, e);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.ballast.engine.stage;
 
 import dev.ballast.job.Accumulator;
-import dev.ballast.job.RecordJobType;
+import dev.ballast.job.JobType;
 import dev.ballast.engine.files.Fingerprints;
 import dev.ballast.engine.Failures;
 import dev.ballast.engine.files.AtomicFiles;
@@ -30,11 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The generic merge of a {@link RecordJobType} job: folds every staged segment's accumulator in
+ * The generic merge of a job: folds every staged segment's accumulator in
  * input order with {@link Accumulator#mergeFrom}, checks the counts, writes the job's outputs and
  * {@code rejects.jsonl} (the segments' rejects concatenated in input order) atomically into the
  * staging area's {@code out/} directory. Before it writes them, it applies again the segments
- * whose side effect the job type reports lost ({@link RecordJobType#lostSegments}). Every staged file must match its recorded size and
+ * whose side effect the job type reports lost ({@link JobType#lostSegments}). Every staged file must match its recorded size and
  * SHA-256, else {@code STAGED_RESULT_CORRUPT}.
  */
 public final class RecordMerger {
@@ -44,10 +44,11 @@ public final class RecordMerger {
   private static final Logger log = LoggerFactory.getLogger(RecordMerger.class);
 
   /** Merges the request's chunks; heartbeats once per chunk when {@code ctx} is not null. */
-  public <I, A extends Accumulator<A>> MergeResult merge(
-      ActivityExecutionContext ctx, MergeRequest request, RecordJobType<I, A> type) {
-    Map<String, Object> parameters = RecordChunkRunner.resolveParameters(type, request.parameters());
-    String paramsHash = StagedRecords.parametersSha256(parameters);
+  public <P, I, A extends Accumulator<A>> MergeResult merge(
+      ActivityExecutionContext ctx, MergeRequest request, JobType<P, I, A> type) {
+    Map<String, Object> resolved = RecordChunkRunner.resolveParameters(type, request.parameters());
+    String paramsHash = StagedRecords.parametersSha256(resolved);
+    P parameters = RecordChunkRunner.bindParameters(type, resolved);
     StagingLayout layout = StagingLayout.ofStagingDir(Path.of(request.stagingDir()));
     Path chunksDir = layout.chunksDir();
     try {
@@ -63,7 +64,7 @@ public final class RecordMerger {
                 throw corrupt("staged segment " + seg.index() + " of chunk " + ref.index() + " is corrupt");
               }
               SegmentFile file = StagedRecords.parse(acc);
-              type.mergeStaged(total, new BytesInput(file.accumulator()), parameters);
+              total.mergeFrom(new BytesInput(file.accumulator()));
             }
             counts[0] = counts[0].plus(s.counts());
             merged.add(ref.index());

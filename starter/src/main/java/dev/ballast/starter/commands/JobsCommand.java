@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ballast.job.JobType;
 import dev.ballast.engine.JobTypes;
-import dev.ballast.job.Parameter;
+import dev.ballast.engine.params.Parameter;
+import dev.ballast.engine.params.TypedParameters;
 import dev.ballast.job.policy.RetrySpec;
 import dev.ballast.job.policy.Stage;
 import dev.ballast.job.policy.StagePolicy;
@@ -55,12 +56,12 @@ public class JobsCommand extends BaseCommand {
     if (json) {
       List<Map<String, Object>> list = new ArrayList<>();
       for (String name : names) {
-        JobType type = types.get(name);
+        JobType<?, ?, ?> type = types.get(name);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("name", name);
         entry.put("description", type.description());
         List<Map<String, Object>> params = new ArrayList<>();
-        for (Parameter p : type.parameters()) {
+        for (Parameter p : TypedParameters.schema(type)) {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("name", p.name());
           m.put("type", p.type().label());
@@ -82,13 +83,13 @@ public class JobsCommand extends BaseCommand {
       return ExitCodes.OK;
     }
     for (String name : names) {
-      JobType type = types.get(name);
+      JobType<?, ?, ?> type = types.get(name);
       out.println(type.description().isEmpty() ? name : name + " - " + type.description());
-      if (type.parameters().isEmpty()) {
+      if (TypedParameters.schema(type).isEmpty()) {
         out.println("    (no parameter schema declared; the job type checks its parameters when planned)");
       }
-      int width = type.parameters().stream().mapToInt(p -> p.name().length()).max().orElse(0);
-      for (Parameter p : type.parameters()) {
+      int width = TypedParameters.schema(type).stream().mapToInt(p -> p.name().length()).max().orElse(0);
+      for (Parameter p : TypedParameters.schema(type)) {
         String need = p.required() ? "required" : p.defaultValue() == null ? "optional" : "default " + p.defaultValue();
         out.printf("    %-" + width + "s  %-11s  %-20s  %s%n", p.name(), p.type().label(), need, p.description());
       }

@@ -4,7 +4,7 @@ import com.google.inject.Guice;
 import dev.ballast.activities.ActivitiesModule;
 import dev.ballast.job.JobType;
 import dev.ballast.engine.JobTypes;
-import dev.ballast.job.Parameters;
+import dev.ballast.engine.params.TypedParameters;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.job.policy.Stage;
 import dev.ballast.job.policy.StagePolicy;
@@ -40,17 +40,14 @@ public final class SpecValidator {
     if (spec.type() == null) {
       return spec;
     }
-    JobType type;
+    JobType<?, ?, ?> type;
     try {
       type = types.get(spec.type());
     } catch (IllegalArgumentException e) {
       throw new SpecException("job spec: " + e.getMessage());
     }
     try {
-      if (!type.parameters().isEmpty()) {
-        Parameters.check(type.name(), type.parameters(), spec.parameters());
-      }
-      type.checkParameters(spec.parameters() == null ? java.util.Map.of() : spec.parameters());
+      TypedParameters.check(type, spec.parameters());
     } catch (IllegalArgumentException e) {
       throw new SpecException("job spec: " + e.getMessage());
     }
@@ -69,7 +66,7 @@ public final class SpecValidator {
     if (spec.type() == null) {
       return spec;
     }
-    JobType type = types.get(spec.type());
+    JobType<?, ?, ?> type = types.get(spec.type());
     Map<String, StagePolicy> policies = spec.policies() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(spec.policies());
     boolean changed = false;
     for (Stage stage : Stage.values()) {

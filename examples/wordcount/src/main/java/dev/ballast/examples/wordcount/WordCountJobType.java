@@ -1,18 +1,17 @@
 package dev.ballast.examples.wordcount;
 
-import dev.ballast.job.Parameter;
-import dev.ballast.job.Parameter.Type;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.ballast.job.ChunkContext;
+import dev.ballast.job.Cursor;
+import dev.ballast.job.JobType;
+import dev.ballast.job.Outcome;
+import dev.ballast.job.RecordProcessor;
+import dev.ballast.job.RecordSource;
 import dev.ballast.job.source.Csv;
 import dev.ballast.job.source.CsvRow;
 import dev.ballast.job.source.CsvSource;
 import dev.ballast.job.source.Excerpt;
-import dev.ballast.job.Cursor;
-import dev.ballast.job.Outcome;
-import dev.ballast.job.RecordContext;
-import dev.ballast.job.RecordJobType;
-import dev.ballast.job.RecordProcessor;
-import dev.ballast.job.RecordSource;
-import java.io.DataInput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,15 +24,27 @@ import java.util.Map;
 /**
  * The example job of docs/write-your-own-job.md: counts the words of one column of CSV files.
  *
- * <p>Parameters: {@code column} (default {@code text}), {@code minLength} (words shorter are not
- * counted, default 1). A row whose field count differs from the header's is rejected with {@code
- * FIELD_COUNT}, a row with an empty text is skipped, any other row is accepted and its words
- * (runs of letters and digits, lower-cased) counted. Output: {@code wordcount.csv}, {@code
- * word,count}, most frequent first, ties by word.
+ * <p>A row whose field count differs from the header's is rejected with {@code FIELD_COUNT}, a
+ * row with an empty text is skipped, any other row is accepted and its words (runs of letters and
+ * digits, lower-cased) counted. Output: {@code wordcount.csv}, {@code word,count}, most frequent
+ * first, ties by word.
  */
-public class WordCountJobType implements RecordJobType<CsvRow, WordCounts> {
+public class WordCountJobType implements JobType<WordCountJobType.Params, CsvRow, WordCounts> {
   public static final String NAME = "wordcount";
   public static final String OUTPUT = "wordcount.csv";
+
+  /** The parameters, bound from the spec's {@code parameters} and checked before the job starts. */
+  public record Params(
+      @JsonProperty(defaultValue = "text") @JsonPropertyDescription("the column whose words are counted")
+          String column,
+      @JsonProperty(defaultValue = "1") @JsonPropertyDescription("shorter words are not counted")
+          int minLength) {
+    public Params {
+      if (minLength < 1) {
+        throw new IllegalArgumentException("wordcount parameter 'minLength' must be at least 1, not " + minLength);
+      }
+    }
+  }
 
   @Override
   public String name() {
@@ -46,42 +57,38 @@ public class WordCountJobType implements RecordJobType<CsvRow, WordCounts> {
   }
 
   @Override
-  public List<Parameter> parameters() {
-    return List.of(
-        Parameter.optional("column", Type.STRING, "text", "the column whose words are counted"),
-        Parameter.optional("minLength", Type.INTEGER, 1, "shorter words are not counted"));
+  public Class<Params> parameters() {
+    return Params.class;
   }
 
   @Override
-  public void checkHeader(String fileName, String headerLine, Map<String, Object> parameters) {
+  public void checkHeader(String fileName, String headerLine, Params parameters) {
     column(fileName, headerLine, parameters);
   }
 
   /** Where the counted column is in {@code headerLine}. */
-  private static int column(String fileName, String headerLine, Map<String, Object> parameters) {
+  private static int column(String fileName, String headerLine, Params parameters) {
     List<String> header = Csv.split(headerLine);
     if (header == null) {
       throw new IllegalArgumentException("input " + fileName + " has a malformed header: " + Excerpt.of(headerLine));
     }
-    String column = (String) parameters.get("column");
-    int at = header.indexOf(column);
+    int at = header.indexOf(parameters.column());
     if (at < 0) {
       throw new IllegalArgumentException(
-          "input " + fileName + " lacks column '" + column + "' (found: " + Excerpt.ofNames(header) + ")");
+          "input " + fileName + " lacks column '" + parameters.column() + "' (found: " + Excerpt.ofNames(header) + ")");
     }
     return at;
   }
 
   @Override
-  public RecordSource<CsvRow> open(Path file, Cursor from, long end, RecordContext context)
-      throws IOException {
-    return CsvSource.open(file, from, end, context.header());
+  public RecordSource<CsvRow> open(Path file, Cursor from, long end, ChunkContext<Params> chunk) throws IOException {
+    return CsvSource.open(file, from, end, chunk.header());
   }
 
   @Override
-  public RecordProcessor<CsvRow, WordCounts> processor(RecordContext context) {
-    int minLength = ((Number) context.parameters().get("minLength")).intValue();
-    int at = column(context.fileName(), context.header(), context.parameters());
+  public RecordProcessor<CsvRow, WordCounts> processor(ChunkContext<Params> chunk) {
+    int at = column(chunk.fileName(), chunk.header(), chunk.parameters());
+    int minLength = chunk.parameters().minLength();
     return (record, into) -> {
       CsvRow row = record.value();
       if (!row.wellFormed()) {
@@ -119,13 +126,8 @@ public class WordCountJobType implements RecordJobType<CsvRow, WordCounts> {
   }
 
   @Override
-  public WordCounts newAccumulator(Map<String, Object> parameters) {
+  public WordCounts newAccumulator(Params parameters) {
     return new WordCounts();
-  }
-
-  @Override
-  public WordCounts readAccumulator(DataInput in, Map<String, Object> parameters) throws IOException {
-    return WordCounts.readFrom(in);
   }
 
   @Override
@@ -134,8 +136,7 @@ public class WordCountJobType implements RecordJobType<CsvRow, WordCounts> {
   }
 
   @Override
-  public void writeOutput(String name, WordCounts total, Map<String, Object> parameters, OutputStream out)
-      throws IOException {
+  public void writeOutput(String name, WordCounts total, Params parameters, OutputStream out) throws IOException {
     StringBuilder csv = new StringBuilder("word,count\n");
     total.counts().entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))

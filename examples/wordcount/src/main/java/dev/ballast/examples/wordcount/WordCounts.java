@@ -35,13 +35,11 @@ public final class WordCounts implements Accumulator<WordCounts> {
     }
   }
 
-  /** Reads what {@link #writeTo} wrote. */
-  public static WordCounts readFrom(DataInput in) throws IOException {
-    WordCounts result = new WordCounts();
+  @Override
+  public void mergeFrom(DataInput in) throws IOException {
     int n = in.readInt();
     for (int i = 0; i < n; i++) {
-      result.add(in.readUTF(), in.readLong());
+      add(in.readUTF(), in.readLong());
     }
-    return result;
   }
 }

@@ -1,5 +1,7 @@
 package dev.ballast.examples.wordcount;
 
+import dev.ballast.engine.params.TypedParameters;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +14,10 @@ import dev.ballast.job.JobType;
 import dev.ballast.engine.JobTypes;
 import dev.ballast.testkit.JobHarness;
 import dev.ballast.job.Segment;
-import dev.ballast.job.RecordContext;
+import dev.ballast.job.ChunkContext;
+import dev.ballast.job.Sink;
+import dev.ballast.job.SourceRecord;
+import dev.ballast.job.source.CsvRow;
 import dev.ballast.api.model.ChunkCheckpoint;
 import dev.ballast.api.model.ChunkResult;
 import dev.ballast.api.model.Counts;
@@ -89,9 +94,9 @@ class WordCountJobTest {
 
   @Test
   void workersDiscoverTheJobTypeThroughItsModule() {
-    JobType type = discovered().get(WordCountJobType.NAME);
+    JobType<?, ?, ?> type = discovered().get(WordCountJobType.NAME);
     assertTrue(type instanceof WordCountJobType);
-    assertEquals(List.of("column", "minLength"), type.parameters().stream().map(p -> p.name()).toList());
+    assertEquals(List.of("column", "minLength"), TypedParameters.schema(type).stream().map(p -> p.name()).toList());
   }
 
   @Test
@@ -192,14 +197,22 @@ class WordCountJobTest {
       return "wordcount-crashing";
     }
 
+    /** A sink that writes nothing: its commit is where a segment is finished. */
     @Override
-    public WordCounts finishSegment(RecordContext context, Segment segment, WordCounts acc) {
-      finished.add(segment.index());
-      if (segment.index() == 3 && !crashed) {
-        crashed = true;
-        throw new IllegalStateException("worker died");
-      }
-      return acc;
+    public Sink<CsvRow, WordCounts> sink(ChunkContext<Params> chunk) {
+      return new Sink<>() {
+        @Override
+        public void write(SourceRecord<CsvRow> record) {}
+
+        @Override
+        public void commit(Segment segment, WordCounts segmentTotal) {
+          finished.add(segment.index());
+          if (segment.index() == 3 && !crashed) {
+            crashed = true;
+            throw new IllegalStateException("worker died");
+          }
+        }
+      };
     }
   }
 }

@@ -55,8 +55,8 @@ public final class Connections implements AutoCloseable {
    * @throws IllegalArgumentException when the URL is missing or not a PostgreSQL URL, or the
    *     password file cannot be read
    */
-  public Target target(Map<String, Object> parameters) {
-    String url = firstNonBlank((String) parameters.get("url"), env.apply(URL_ENV));
+  public Target target(LoadParameters parameters) {
+    String url = firstNonBlank(parameters.url(), env.apply(URL_ENV));
     if (url == null) {
       throw new IllegalArgumentException(
           "load: no database URL; give parameter 'url' or set " + URL_ENV + " (jdbc:postgresql://HOST:PORT/DB)");
@@ -64,8 +64,8 @@ public final class Connections implements AutoCloseable {
     if (!url.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("load: 'url' must start with jdbc:postgresql:, not " + url);
     }
-    String user = firstNonBlank((String) parameters.get("user"), env.apply(USER_ENV));
-    String passwordFile = firstNonBlank((String) parameters.get("passwordFile"), env.apply(PASSWORD_FILE_ENV));
+    String user = firstNonBlank(parameters.user(), env.apply(USER_ENV));
+    String passwordFile = firstNonBlank(parameters.passwordFile(), env.apply(PASSWORD_FILE_ENV));
     String password;
     if (passwordFile != null) {
       try {
@@ -74,10 +74,10 @@ public final class Connections implements AutoCloseable {
         throw new IllegalArgumentException("load: cannot read the password file " + passwordFile + ": " + e);
       }
     } else {
-      String variable = firstNonBlank((String) parameters.get("passwordEnv"), PASSWORD_ENV);
+      String variable = firstNonBlank(parameters.passwordEnv(), PASSWORD_ENV);
       password = env.apply(variable);
     }
-    int timeout = ((Number) parameters.getOrDefault("connectTimeoutSeconds", 10)).intValue();
+    int timeout = parameters.connectTimeoutSeconds();
     return new Target(url, user, password, Math.max(1, timeout));
   }
 

@@ -1,23 +1,21 @@
 package dev.ballast.jobs.load;
 
-import dev.ballast.job.Parameter;
-import dev.ballast.job.Parameter.Type;
-import dev.ballast.job.Parameters;
 import dev.ballast.job.source.Csv;
 import dev.ballast.job.source.CsvRow;
 import dev.ballast.job.source.CsvSource;
 import dev.ballast.job.Cursor;
 import dev.ballast.job.Outcome;
-import dev.ballast.job.RecordContext;
-import dev.ballast.job.RecordJobType;
+import dev.ballast.job.ChunkContext;
+import dev.ballast.job.JobType;
 import dev.ballast.job.RecordProcessor;
 import dev.ballast.job.RecordSource;
 import dev.ballast.job.Segment;
+import dev.ballast.job.Sink;
+import dev.ballast.job.SourceRecord;
 import dev.ballast.job.policy.RetrySpec;
 import dev.ballast.job.policy.Stage;
 import dev.ballast.job.policy.StagePolicy;
 import dev.ballast.job.policy.TimeoutSpec;
-import java.io.DataInput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -30,6 +28,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -66,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * others fail the job at once with a clear message.
  * Output: {@code load.json} (table, key, rows, sum of {@code sumColumn}).
  */
-public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
+public class LoadJobType implements JobType<LoadParameters, CsvRow, LoadTotals> {
   public static final String NAME = "load";
   public static final String OUTPUT = "load.json";
   /** The table holding the load markers, created when missing. */
@@ -115,32 +114,12 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
   }
 
   @Override
-  public List<Parameter> parameters() {
-    return List.of(
-        Parameter.required("table", Type.STRING, "target table, optionally schema.table; it must exist"),
-        Parameter.required("key", Type.STRING_LIST, "key column(s): a primary key or unique constraint of the table"),
-        Parameter.optional("columns", Type.STRING_LIST, null, "columns to load (default: every column of the header)"),
-        Parameter.optional("sumColumn", Type.STRING, null, "a numeric column whose total load.json reports"),
-        Parameter.optional("url", Type.STRING, null, "jdbc:postgresql://HOST:PORT/DB, or several hosts"
-            + " HOST1:PORT1,HOST2:PORT2 with ?targetServerType=primary to follow a failover (default: $"
-            + Connections.URL_ENV + ")"),
-        Parameter.optional("user", Type.STRING, null, "database user (default: $" + Connections.USER_ENV + ")"),
-        Parameter.optional("passwordEnv", Type.STRING, Connections.PASSWORD_ENV, "environment variable holding the password"),
-        Parameter.optional("passwordFile", Type.STRING, null, "file holding the password (default: $" + Connections.PASSWORD_FILE_ENV + ")"),
-        Parameter.optional("connectTimeoutSeconds", Type.INTEGER, 10, "how long to wait for a connection"));
+  public Class<LoadParameters> parameters() {
+    return LoadParameters.class;
   }
 
   @Override
-  public void checkParameters(Map<String, Object> parameters) {
-    Map<String, Object> p = resolve(parameters);
-    if (Parameters.stringList(p.get("key")).isEmpty()) {
-      throw new IllegalArgumentException("load parameter 'key' must name at least one column");
-    }
-    identifier((String) p.get("table"));
-  }
-
-  @Override
-  public void checkHeader(String fileName, String headerLine, Map<String, Object> parameters) {
+  public void checkHeader(String fileName, String headerLine, LoadParameters parameters) {
     if (Csv.split(headerLine) == null) {
       throw new IllegalArgumentException("input " + fileName + " has a malformed header: " + headerLine);
     }
@@ -148,17 +127,18 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
   }
 
   @Override
-  public RecordSource<CsvRow> open(Path file, Cursor from, long end, RecordContext context) throws IOException {
-    return CsvSource.open(file, from, end, context.header());
+  public RecordSource<CsvRow> open(Path file, Cursor from, long end, ChunkContext<LoadParameters> chunk)
+      throws IOException {
+    return CsvSource.open(file, from, end, chunk.header());
   }
 
   /** Where the loaded columns, the key and the summed column are in one file's header. */
   private record Layout(List<String> columns, int[] at, List<String> key, int[] keyAt, int sumAt) {}
 
-  private static Layout layout(String fileName, String headerLine, Map<String, Object> p) {
+  private static Layout layout(String fileName, String headerLine, LoadParameters p) {
     List<String> header = Csv.split(headerLine);
-    List<String> columns = p.get("columns") == null ? header : Parameters.stringList(p.get("columns"));
-    List<String> key = Parameters.stringList(p.get("key"));
+    List<String> columns = p.columns() == null ? header : p.columns();
+    List<String> key = p.key();
     int[] at = indexes(fileName, header, columns);
     int[] keyAt = indexes(fileName, header, key);
     for (String k : key) {
@@ -166,7 +146,7 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
         throw new IllegalArgumentException("load: key column '" + k + "' is not among the loaded columns " + columns);
       }
     }
-    String sumColumn = (String) p.get("sumColumn");
+    String sumColumn = p.sumColumn();
     int sumAt = sumColumn == null ? -1 : indexes(fileName, header, List.of(sumColumn))[0];
     return new Layout(columns, at, key, keyAt, sumAt);
   }
@@ -184,8 +164,8 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
   }
 
   @Override
-  public RecordProcessor<CsvRow, LoadTotals> processor(RecordContext context) {
-    Layout layout = layout(context.fileName(), context.header(), context.parameters());
+  public RecordProcessor<CsvRow, LoadTotals> processor(ChunkContext<LoadParameters> chunk) {
+    Layout layout = layout(chunk.fileName(), chunk.header(), chunk.parameters());
     return (record, into) -> {
       CsvRow row = record.value();
       if (!row.wellFormed()) {
@@ -204,52 +184,77 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
           return Outcome.reject("BAD_NUMBER");
         }
       }
-      String[] values = new String[layout.at().length];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = row.get(layout.at()[i]);
-      }
-      into.add(values, amount);
+      into.add(amount);
       return Outcome.accept();
     };
   }
 
+  /** The rows of a chunk attempt go to the table, one transaction per segment. */
   @Override
-  public LoadTotals finishSegment(RecordContext context, Segment segment, LoadTotals acc) {
-    if (acc.pending().isEmpty()) {
-      return acc;
+  public Sink<CsvRow, LoadTotals> sink(ChunkContext<LoadParameters> chunk) {
+    return new TableSink(chunk, layout(chunk.fileName(), chunk.header(), chunk.parameters()));
+  }
+
+  /**
+   * Buffers the accepted rows of one segment and writes them in one transaction with the
+   * segment's load marker; a segment whose marker is there already is not written again.
+   */
+  private final class TableSink implements Sink<CsvRow, LoadTotals> {
+    private final ChunkContext<LoadParameters> chunk;
+    private final Layout layout;
+    private final List<String[]> rows = new ArrayList<>();
+
+    TableSink(ChunkContext<LoadParameters> chunk, Layout layout) {
+      this.chunk = chunk;
+      this.layout = layout;
     }
-    Map<String, Object> p = context.parameters();
-    String table = (String) p.get("table");
-    Layout layout = layout(context.fileName(), context.header(), context.parameters());
-    Connections.Target target = connections.target(p);
-    Connection connection = connect(target, table);
-    String host = Connections.host(connection);
-    try (Connection c = connection) {
-      c.setAutoCommit(false);
-      try {
-        ensureMarkers(c);
-        if (!claim(c, context.jobId(), table, segment, acc.pending().size())) {
-          c.rollback();
-          log.info(
-              "job {} chunk {} segment {} (offset {}) was already loaded into {}; not loading it again",
-              context.jobId(), segment.chunkIndex(), segment.index(), segment.start(), table);
-          acc.markReplayed();
-        } else {
-          upsert(c, table, layout, acc.pending(), context);
-          c.commit();
-          log.debug("loaded {} rows of chunk {} segment {} into {}", acc.pending().size(),
-              segment.chunkIndex(), segment.index(), table);
+
+    @Override
+    public void write(SourceRecord<CsvRow> record) {
+      CsvRow row = record.value();
+      String[] values = new String[layout.at().length];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = row.get(layout.at()[i]);
+      }
+      rows.add(values);
+    }
+
+    @Override
+    public void commit(Segment segment, LoadTotals segmentTotal) {
+      if (rows.isEmpty()) {
+        return;
+      }
+      String table = chunk.parameters().table();
+      Connections.Target target = connections.target(chunk.parameters());
+      Connection connection = connect(target, table);
+      String host = Connections.host(connection);
+      try (Connection c = connection) {
+        c.setAutoCommit(false);
+        try {
+          ensureMarkers(c);
+          if (!claim(c, chunk.jobId(), table, segment, rows.size())) {
+            c.rollback();
+            log.info(
+                "job {} chunk {} segment {} (offset {}) was already loaded into {}; not loading it again",
+                chunk.jobId(), segment.chunkIndex(), segment.index(), segment.start(), table);
+            segmentTotal.markReplayed();
+          } else {
+            upsert(c, table, layout, rows, chunk);
+            c.commit();
+            log.debug("loaded {} rows of chunk {} segment {} into {}", rows.size(),
+                segment.chunkIndex(), segment.index(), table);
+          }
+        } catch (SQLException e) {
+          rollbackQuietly(c);
+          throw e;
         }
       } catch (SQLException e) {
-        rollbackQuietly(c);
-        throw e;
+        throw LoadErrors.serverLost(e) ? failover(chunk.jobId(), segment.chunkIndex(), target, table, e, host)
+            : LoadErrors.failure(table, e);
+      } finally {
+        rows.clear();
       }
-    } catch (SQLException e) {
-      throw LoadErrors.serverLost(e) ? failover(context.jobId(), segment.chunkIndex(), target, table, e, host)
-          : LoadErrors.failure(table, e);
     }
-    acc.pending().clear();
-    return acc;
   }
 
   /**
@@ -289,8 +294,8 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
    * replication): the database, not the checkpoint, says what is loaded. One query per call.
    */
   @Override
-  public List<Segment> lostSegments(String jobId, Map<String, Object> parameters, List<Segment> done) {
-    String table = (String) parameters.get("table");
+  public List<Segment> lostSegments(String jobId, LoadParameters parameters, List<Segment> done) {
+    String table = parameters.table();
     Connections.Target target = connections.target(parameters);
     Set<MarkerKey> present = new HashSet<>();
     Connection connection = connect(target, table);
@@ -364,7 +369,7 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
   }
 
   private static void upsert(
-      Connection c, String table, Layout layout, List<String[]> rows, RecordContext context)
+      Connection c, String table, Layout layout, List<String[]> rows, ChunkContext<?> context)
       throws SQLException {
     List<String> cols = layout.columns().stream().map(LoadJobType::quote).toList();
     List<String> updates = layout.columns().stream()
@@ -420,13 +425,8 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
   }
 
   @Override
-  public LoadTotals newAccumulator(Map<String, Object> parameters) {
+  public LoadTotals newAccumulator(LoadParameters parameters) {
     return new LoadTotals();
-  }
-
-  @Override
-  public LoadTotals readAccumulator(DataInput in, Map<String, Object> parameters) throws IOException {
-    return LoadTotals.readFrom(in);
   }
 
   @Override
@@ -435,14 +435,14 @@ public class LoadJobType implements RecordJobType<CsvRow, LoadTotals> {
   }
 
   @Override
-  public void writeOutput(String name, LoadTotals total, Map<String, Object> parameters, OutputStream out)
+  public void writeOutput(String name, LoadTotals total, LoadParameters parameters, OutputStream out)
       throws IOException {
     Map<String, Object> report = new LinkedHashMap<>();
-    report.put("table", parameters.get("table"));
-    report.put("key", Parameters.stringList(parameters.get("key")));
+    report.put("table", parameters.table());
+    report.put("key", parameters.key());
     report.put("rows", total.rows());
-    if (parameters.get("sumColumn") != null) {
-      report.put("sumColumn", parameters.get("sumColumn"));
+    if (parameters.sumColumn() != null) {
+      report.put("sumColumn", parameters.sumColumn());
       report.put("sum", total.sum().toPlainString());
     }
     report.put("replayedSegments", total.replayedSegments());

@@ -5,31 +5,22 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What the {@code load} job loaded: rows, the sum of its {@code sumColumn}, and how many segments
- * a retry found already loaded. While a segment is processed it also holds that segment's rows
- * ({@link #pending()}), which are written to the database and never staged.
+ * a retry found already loaded. Rows themselves go to the table through the job's sink, never
+ * into the accumulator.
  */
 public final class LoadTotals implements Accumulator<LoadTotals> {
   private long rows;
   private BigDecimal sum = BigDecimal.ZERO;
   private long replayedSegments;
-  private final List<String[]> pending = new ArrayList<>();
-
-  /** Adds a row to the segment being processed. */
-  void add(String[] values, BigDecimal amount) {
-    pending.add(values);
+  /** Counts an accepted row, and its {@code sumColumn} value (null: none). */
+  void add(BigDecimal amount) {
     rows++;
     if (amount != null) {
       sum = sum.add(amount);
     }
-  }
-
-  List<String[]> pending() {
-    return pending;
   }
 
   void markReplayed() {
@@ -63,11 +54,10 @@ public final class LoadTotals implements Accumulator<LoadTotals> {
     out.writeLong(replayedSegments);
   }
 
-  static LoadTotals readFrom(DataInput in) throws IOException {
-    LoadTotals t = new LoadTotals();
-    t.rows = in.readLong();
-    t.sum = new BigDecimal(in.readUTF());
-    t.replayedSegments = in.readLong();
-    return t;
+  @Override
+  public void mergeFrom(DataInput in) throws IOException {
+    rows += in.readLong();
+    sum = sum.add(new BigDecimal(in.readUTF()));
+    replayedSegments += in.readLong();
   }
 }

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.engine.files.ManifestVerifier;
 import dev.ballast.engine.JobTypes;
-import dev.ballast.job.RecordContext;
+import dev.ballast.job.ChunkContext;
+import dev.ballast.job.Sink;
+import dev.ballast.job.SourceRecord;
+import dev.ballast.job.source.CsvRow;
 import dev.ballast.testkit.JobHarness;
 import dev.ballast.job.Segment;
 import dev.ballast.api.model.ChunkCheckpoint;
@@ -370,13 +373,23 @@ class LoadJobTypeTest {
     }
 
     @Override
-    public LoadTotals finishSegment(RecordContext context, Segment segment, LoadTotals acc) {
-      LoadTotals staged = super.finishSegment(context, segment, acc);
-      if (segment.index() == 2 && !died) {
-        died = true;
-        throw new IllegalStateException("worker killed after committing segment 2");
-      }
-      return staged;
+    public Sink<CsvRow, LoadTotals> sink(ChunkContext<LoadParameters> chunk) {
+      Sink<CsvRow, LoadTotals> table = super.sink(chunk);
+      return new Sink<>() {
+        @Override
+        public void write(SourceRecord<CsvRow> record) throws Exception {
+          table.write(record);
+        }
+
+        @Override
+        public void commit(Segment segment, LoadTotals segmentTotal) throws Exception {
+          table.commit(segment, segmentTotal);
+          if (segment.index() == 2 && !died) {
+            died = true;
+            throw new IllegalStateException("worker killed after committing segment 2");
+          }
+        }
+      };
     }
   }
 }

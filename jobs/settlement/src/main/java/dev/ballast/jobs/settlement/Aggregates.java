@@ -358,7 +358,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
   }
 
   /**
-   * Writes the groups in a compact binary form that {@link #readFrom} reads back: a marker, the
+   * Writes the groups in a compact binary form that {@link #mergeFrom(DataInput)} reads back: a marker, the
    * merchants once each (length and UTF-8 bytes), then every group as its merchant's index, day,
    * count, gross and refunds, all as variable-length integers (small numbers take one byte).
    */
@@ -410,7 +410,8 @@ public final class Aggregates implements Accumulator<Aggregates> {
    * @throws IOException when the bytes are not well-formed groups ({@link java.io.EOFException}
    *     when truncated)
    */
-  public void readFrom(DataInput in) throws IOException {
+  @Override
+  public void mergeFrom(DataInput in) throws IOException {
     int n = in.readInt();
     if (n == DICTIONARY_FORMAT) {
       readDictionaryFormat(in);

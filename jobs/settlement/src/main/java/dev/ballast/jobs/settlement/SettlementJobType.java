@@ -1,15 +1,14 @@
 package dev.ballast.jobs.settlement;
 
-import dev.ballast.job.Parameter;
 import dev.ballast.job.Cursor;
 import dev.ballast.job.ExceptionPolicy;
 import dev.ballast.job.source.Line;
+import dev.ballast.job.source.Excerpt;
 import dev.ballast.job.source.LineSource;
-import dev.ballast.job.RecordContext;
-import dev.ballast.job.RecordJobType;
+import dev.ballast.job.ChunkContext;
+import dev.ballast.job.JobType;
 import dev.ballast.job.RecordProcessor;
 import dev.ballast.job.RecordSource;
-import java.io.DataInput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -26,9 +25,7 @@ import java.util.TreeMap;
  * The built-in {@code settlement} job: converts SETTLED and REFUNDED transactions to US cents and
  * totals them by merchant and UTC date.
  *
- * <p>Parameters: only {@code rates}, a map of currency code to USD per unit (a number or a decimal
- * string, converted with {@code new BigDecimal(value.toString())}, each &gt; 0). When given it
- * replaces the {@linkplain #DEFAULT_RATES default table}; it must not be empty.
+ * <p>Parameters: {@link SettlementParameters}, only {@code rates}.
  *
  * <p>The header must name {@code txn_id, merchant_id, amount, currency, status, created_at} in
  * any order (case-sensitive, not trimmed, RFC 4180 quoting allowed); extra columns are ignored and
@@ -39,14 +36,11 @@ import java.util.TreeMap;
  * over bytes), its accumulator {@link Aggregates} (totals by merchant and date), its output
  * {@value #OUTPUT}.
  */
-public class SettlementJobType implements RecordJobType<Line, Aggregates> {
+public class SettlementJobType implements JobType<SettlementParameters, Line, Aggregates> {
   public static final String NAME = "settlement";
 
   /** The job's output beside {@code rejects.jsonl}. */
   public static final String OUTPUT = "settlement.csv";
-
-  /** The one parameter this job type takes. */
-  public static final String RATES = "rates";
 
   /** The required columns, in their canonical order. */
   public static final List<String> REQUIRED_COLUMNS =
@@ -92,72 +86,13 @@ public class SettlementJobType implements RecordJobType<Line, Aggregates> {
   }
 
   @Override
-  public List<Parameter> parameters() {
-    return List.of(
-        Parameter.optional(
-            "rates",
-            Parameter.Type.MAP,
-            DEFAULT_RATES,
-            "USD per unit of each accepted currency; replaces the default table"));
+  public Class<SettlementParameters> parameters() {
+    return SettlementParameters.class;
   }
 
   @Override
-  public void checkParameters(Map<String, Object> parameters) {
-    rates(parameters);
-  }
-
-  @Override
-  public void checkHeader(String fileName, String headerLine, Map<String, Object> parameters) {
+  public void checkHeader(String fileName, String headerLine, SettlementParameters parameters) {
     columns(fileName, headerLine);
-  }
-
-  /**
-   * The job's rate table, sorted by currency.
-   *
-   * @throws IllegalArgumentException naming an unknown parameter or a bad rate
-   */
-  public Map<String, BigDecimal> rates(Map<String, Object> parameters) {
-    if (parameters == null || parameters.isEmpty()) {
-      return DEFAULT_RATES;
-    }
-    for (String key : parameters.keySet()) {
-      if (!RATES.equals(key)) {
-        throw new IllegalArgumentException(
-            "unknown settlement parameter '" + key + "' (allowed: " + RATES + ")");
-      }
-    }
-    Object value = parameters.get(RATES);
-    if (value == null) {
-      return DEFAULT_RATES;
-    }
-    if (!(value instanceof Map<?, ?> given)) {
-      throw new IllegalArgumentException(
-          "settlement parameter 'rates' must be a map of currency to rate, not " + value);
-    }
-    if (given.isEmpty()) {
-      throw new IllegalArgumentException("settlement parameter 'rates' must name a currency");
-    }
-    Map<String, BigDecimal> rates = new TreeMap<>();
-    for (Map.Entry<?, ?> e : given.entrySet()) {
-      String currency = String.valueOf(e.getKey());
-      Object raw = e.getValue();
-      BigDecimal rate;
-      try {
-        if (raw == null) {
-          throw new NumberFormatException("null");
-        }
-        rate = new BigDecimal(raw.toString());
-      } catch (NumberFormatException ex) {
-        throw new IllegalArgumentException(
-            "rate of currency '" + currency + "' is not a number: " + raw, ex);
-      }
-      if (rate.signum() <= 0) {
-        throw new IllegalArgumentException(
-            "rate of currency '" + currency + "' must be > 0, not " + raw);
-      }
-      rates.put(currency, rate);
-    }
-    return Collections.unmodifiableMap(rates);
   }
 
   /**
@@ -171,7 +106,7 @@ public class SettlementJobType implements RecordJobType<Line, Aggregates> {
     int n = splitter.split(b, 0, b.length);
     if (n < 0) {
       throw new IllegalArgumentException(
-          "input " + fileName + " has a malformed header (bad RFC 4180 quoting): " + dev.ballast.job.source.Excerpt.of(headerLine));
+          "input " + fileName + " has a malformed header (bad RFC 4180 quoting): " + Excerpt.of(headerLine));
     }
     List<String> names = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -187,7 +122,7 @@ public class SettlementJobType implements RecordJobType<Line, Aggregates> {
                 + " lacks required column '"
                 + column
                 + "' (found: "
-                + dev.ballast.job.source.Excerpt.ofNames(names)
+                + Excerpt.ofNames(names)
                 + ")");
       }
       index.put(column, at);
@@ -202,46 +137,21 @@ public class SettlementJobType implements RecordJobType<Line, Aggregates> {
         index.get("created_at"));
   }
 
-  /**
-   * The parameters with their defaults, the rates normalized (trailing zeros stripped, sorted by
-   * currency), so that a job given {@code 1.50} or {@code "1.5"} stages and reuses the same chunks.
-   */
   @Override
-  public Map<String, Object> resolve(Map<String, Object> parameters) {
-    Map<String, BigDecimal> normalized = new TreeMap<>();
-    rates(parameters).forEach((currency, rate) -> normalized.put(currency, rate.stripTrailingZeros()));
-    return Map.of(RATES, Collections.unmodifiableMap(normalized));
-  }
-
-  @Override
-  public RecordSource<Line> open(Path file, Cursor from, long end, RecordContext context)
+  public RecordSource<Line> open(Path file, Cursor from, long end, ChunkContext<SettlementParameters> chunk)
       throws IOException {
     return LineSource.open(file, from, end);
   }
 
   /** The row rules for one chunk, with the job's rates and the columns of the chunk's file. */
   @Override
-  public RecordProcessor<Line, Aggregates> processor(RecordContext context) {
-    return new SettlementRows(rates(context.parameters()), columns(context.fileName(), context.header()));
+  public RecordProcessor<Line, Aggregates> processor(ChunkContext<SettlementParameters> chunk) {
+    return new SettlementRows(chunk.parameters().rates(), columns(chunk.fileName(), chunk.header()));
   }
 
   @Override
-  public Aggregates newAccumulator(Map<String, Object> parameters) {
+  public Aggregates newAccumulator(SettlementParameters parameters) {
     return new Aggregates();
-  }
-
-  @Override
-  public Aggregates readAccumulator(DataInput in, Map<String, Object> parameters) throws IOException {
-    Aggregates totals = new Aggregates();
-    totals.readFrom(in);
-    return totals;
-  }
-
-  /** Adds the staged groups straight into {@code total} (no accumulator per segment). */
-  @Override
-  public void mergeStaged(Aggregates total, DataInput in, Map<String, Object> parameters)
-      throws IOException {
-    total.readFrom(in);
   }
 
   @Override
@@ -250,7 +160,7 @@ public class SettlementJobType implements RecordJobType<Line, Aggregates> {
   }
 
   @Override
-  public void writeOutput(String name, Aggregates total, Map<String, Object> parameters, OutputStream out)
+  public void writeOutput(String name, Aggregates total, SettlementParameters parameters, OutputStream out)
       throws IOException {
     total.writeCsv(out);
   }

@@ -50,12 +50,12 @@ class AggregatesTest {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       agg.writeTo(new DataOutputStream(bytes));
       Aggregates viaStream = new Aggregates();
-      viaStream.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+      viaStream.mergeFrom((java.io.DataInput) new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
       assertEquals(expected, csv(viaStream));
       Aggregates doubled = new Aggregates();
-      doubled.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+      doubled.mergeFrom((java.io.DataInput) new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
       doubled.mergeFrom(viaStream);
-      viaStream.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+      viaStream.mergeFrom((java.io.DataInput) new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
       assertEquals(csv(viaStream), csv(doubled));
     }
   }
@@ -103,7 +103,7 @@ class AggregatesTest {
     byte[] all = bytes.toByteArray();
     for (int cut = 0; cut < all.length; cut++) {
       byte[] part = Arrays.copyOf(all, cut);
-      assertThrows(IOException.class, () -> new Aggregates().readFrom(new DataInputStream(new ByteArrayInputStream(part))), "cut " + cut);
+      assertThrows(IOException.class, () -> new Aggregates().mergeFrom((java.io.DataInput) new DataInputStream(new ByteArrayInputStream(part))), "cut " + cut);
     }
   }
 
@@ -116,7 +116,7 @@ class AggregatesTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     agg.writeTo(new DataOutputStream(bytes));
     Aggregates back = new Aggregates();
-    back.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    back.mergeFrom((java.io.DataInput) new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
     Aggregates expected = new Aggregates();
     expected.mergeFrom(agg);
     assertEquals(groups(expected), groups(back));
@@ -139,7 +139,7 @@ class AggregatesTest {
       out.writeLong(20);
     }
     Aggregates back = new Aggregates();
-    back.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    back.mergeFrom((java.io.DataInput) new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
     assertEquals(
         Aggregates.CSV_HEADER + "\"a,b\",2022-01-08,3,500,20,480\ncaf\u00e9,2022-01-08,3,500,20,480\n",
         csv(back));

@@ -1,5 +1,7 @@
 package dev.ballast.jobs.settlement;
 
+import dev.ballast.engine.params.TypedParameters;
+
 import dev.ballast.samples.SampleGenerator;
 import dev.ballast.testkit.ReferenceSettlement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +52,7 @@ class RandomizedSettlementTest {
     List<ChunkRef> refs = SettlementHarness.plan(files, pos -> 1 + rnd.nextLong(6000));
     Path staging = SettlementHarness.stagingDir(dir.resolve("out"), "job-" + seed);
     SettlementHarness.Run run = harness.run(staging, params, refs);
-    Map<String, BigDecimal> rates = new SettlementJobType().rates(params);
+    Map<String, BigDecimal> rates = rates(new SettlementJobType(), params);
     ReferenceSettlement.Result ref = ReferenceSettlement.compute(files, rates);
     assertEquals(ref.settlementCsv(), run.settlementCsv(), "settlement.csv, seed " + seed);
     assertEquals(ref.rejectsJsonl(), run.rejectsJsonl(), "rejects.jsonl, seed " + seed);
@@ -146,5 +148,12 @@ class RandomizedSettlementTest {
 
   private static String pick(SplittableRandom rnd, String... options) {
     return options[rnd.nextInt(options.length)];
+  }
+
+  /** The rates a job with {@code parameters} uses, as the engine binds them. */
+  static Map<String, BigDecimal> rates(SettlementJobType type, Map<String, ?> parameters) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> given = (Map<String, Object>) parameters;
+    return TypedParameters.check(type, given).rates();
   }
 }

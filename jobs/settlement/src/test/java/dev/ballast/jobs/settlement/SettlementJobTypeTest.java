@@ -1,5 +1,7 @@
 package dev.ballast.jobs.settlement;
 
+import dev.ballast.engine.params.TypedParameters;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,10 +19,10 @@ class SettlementJobTypeTest {
 
   @Test
   void defaultRatesWithoutParameters() {
-    assertEquals(SettlementJobType.DEFAULT_RATES, type.rates(null));
-    assertEquals(SettlementJobType.DEFAULT_RATES, type.rates(Map.of()));
-    assertEquals(new BigDecimal("0.0067"), type.rates(Map.of()).get("JPY"));
-    assertEquals(4, type.rates(Map.of()).size());
+    assertEquals(SettlementJobType.DEFAULT_RATES, rates(type, null));
+    assertEquals(SettlementJobType.DEFAULT_RATES, rates(type, Map.of()));
+    assertEquals(new BigDecimal("0.0067"), rates(type, Map.of()).get("JPY"));
+    assertEquals(4, rates(type, Map.of()).size());
   }
 
   @Test
@@ -29,7 +31,7 @@ class SettlementJobTypeTest {
     rates.put("CHF", 1.13);
     rates.put("EUR", "1.1");
     rates.put("XAU", 2400);
-    Map<String, BigDecimal> r = type.rates(Map.of("rates", rates));
+    Map<String, BigDecimal> r = rates(type, Map.of("rates", rates));
     assertEquals(
         Map.of("CHF", new BigDecimal("1.13"), "EUR", new BigDecimal("1.1"), "XAU", new BigDecimal("2400")),
         r);
@@ -38,29 +40,29 @@ class SettlementJobTypeTest {
   @Test
   void badParametersAreNamed() {
     IllegalArgumentException unknown =
-        assertThrows(IllegalArgumentException.class, () -> type.checkParameters(Map.of("rate", 1)));
+        assertThrows(IllegalArgumentException.class, () -> TypedParameters.check(type, Map.of("rate", 1)));
     assertTrue(unknown.getMessage().contains("'rate'") && unknown.getMessage().contains("rates"),
         unknown.getMessage());
     IllegalArgumentException zero =
         assertThrows(
             IllegalArgumentException.class,
-            () -> type.checkParameters(Map.of("rates", Map.of("USD", 1, "EUR", "0"))));
+            () -> TypedParameters.check(type, Map.of("rates", Map.of("USD", 1, "EUR", "0"))));
     assertTrue(zero.getMessage().contains("EUR"), zero.getMessage());
     IllegalArgumentException negative =
         assertThrows(
             IllegalArgumentException.class,
-            () -> type.checkParameters(Map.of("rates", Map.of("GBP", -1.2))));
+            () -> TypedParameters.check(type, Map.of("rates", Map.of("GBP", -1.2))));
     assertTrue(negative.getMessage().contains("GBP"), negative.getMessage());
     IllegalArgumentException text =
         assertThrows(
             IllegalArgumentException.class,
-            () -> type.checkParameters(Map.of("rates", Map.of("JPY", "lots"))));
+            () -> TypedParameters.check(type, Map.of("rates", Map.of("JPY", "lots"))));
     assertTrue(text.getMessage().contains("JPY"), text.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> type.checkParameters(Map.of("rates", "USD")));
-    assertThrows(IllegalArgumentException.class, () -> type.checkParameters(Map.of("rates", Map.of())));
+    assertThrows(IllegalArgumentException.class, () -> TypedParameters.check(type, Map.of("rates", "USD")));
+    assertThrows(IllegalArgumentException.class, () -> TypedParameters.check(type, Map.of("rates", SettlementParameters.defaults())));
     Map<String, Object> nullRate = new HashMap<>();
     nullRate.put("USD", null);
-    assertThrows(IllegalArgumentException.class, () -> type.checkParameters(Map.of("rates", nullRate)));
+    assertThrows(IllegalArgumentException.class, () -> TypedParameters.check(type, Map.of("rates", nullRate)));
   }
 
   @Test
@@ -68,7 +70,7 @@ class SettlementJobTypeTest {
     SettlementJobType.Columns c =
         type.columns("a.csv", "extra,created_at,\"status\",currency,amount,\"merchant_id\",txn_id,\"x,y\"");
     assertEquals(new SettlementJobType.Columns(8, 6, 5, 4, 3, 2, 1), c);
-    type.checkHeader("a.csv", "txn_id,merchant_id,amount,currency,status,created_at", Map.of());
+    type.checkHeader("a.csv", "txn_id,merchant_id,amount,currency,status,created_at", SettlementParameters.defaults());
   }
 
   @Test
@@ -76,18 +78,18 @@ class SettlementJobTypeTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> type.checkHeader("orders.csv", "txn_id,merchant_id,currency,status,created_at", Map.of()));
+            () -> type.checkHeader("orders.csv", "txn_id,merchant_id,currency,status,created_at", SettlementParameters.defaults()));
     assertEquals(
         "input orders.csv lacks required column 'amount' (found: txn_id, merchant_id, currency, status, created_at)",
         e.getMessage());
     IllegalArgumentException caseSensitive =
         assertThrows(
             IllegalArgumentException.class,
-            () -> type.checkHeader("b.csv", "TXN_ID,merchant_id,amount,currency,status,created_at", Map.of()));
+            () -> type.checkHeader("b.csv", "TXN_ID,merchant_id,amount,currency,status,created_at", SettlementParameters.defaults()));
     assertTrue(caseSensitive.getMessage().contains("'txn_id'"));
     assertThrows(
         IllegalArgumentException.class,
-        () -> type.checkHeader("c.csv", "txn_id ,merchant_id,amount,currency,status,created_at", Map.of()));
+        () -> type.checkHeader("c.csv", "txn_id ,merchant_id,amount,currency,status,created_at", SettlementParameters.defaults()));
   }
 
   @Test
@@ -95,9 +97,9 @@ class SettlementJobTypeTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> type.checkHeader("h.csv", "txn_id,\"merchant_id,amount,currency,status,created_at", Map.of()));
+            () -> type.checkHeader("h.csv", "txn_id,\"merchant_id,amount,currency,status,created_at", SettlementParameters.defaults()));
     assertTrue(e.getMessage().contains("h.csv"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> type.checkHeader("h.csv", "", Map.of()));
+    assertThrows(IllegalArgumentException.class, () -> type.checkHeader("h.csv", "", SettlementParameters.defaults()));
   }
 
   @Test
@@ -158,5 +160,12 @@ class SettlementJobTypeTest {
         }
       }
     }
+  }
+
+  /** The rates a job with {@code parameters} uses, as the engine binds them. */
+  static Map<String, BigDecimal> rates(SettlementJobType type, Map<String, ?> parameters) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> given = (Map<String, Object>) parameters;
+    return TypedParameters.check(type, given).rates();
   }
 }

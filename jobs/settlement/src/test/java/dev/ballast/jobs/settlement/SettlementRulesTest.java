@@ -1,10 +1,13 @@
 package dev.ballast.jobs.settlement;
 
+import dev.ballast.engine.params.TypedParameters;
+
 import dev.ballast.testkit.ReferenceSettlement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.api.model.Counts;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +56,7 @@ class SettlementRulesTest {
     SettlementHarness.Run run =
         harness.run(staging, params, SettlementHarness.plan(files, 37));
     ReferenceSettlement.Result ref =
-        ReferenceSettlement.compute(files, new SettlementJobType().rates(params));
+        ReferenceSettlement.compute(files, rates(new SettlementJobType(), params));
     assertEquals(ref.settlementCsv(), run.settlementCsv(), "settlement.csv vs reference");
     assertEquals(ref.rejectsJsonl(), run.rejectsJsonl(), "rejects.jsonl vs reference");
     assertEquals(
@@ -327,5 +330,12 @@ class SettlementRulesTest {
     assertEquals(CSV_HEADER, r.settlementCsv());
     assertEquals("", r.rejectsJsonl());
     assertEquals(Counts.ZERO, r.counts());
+  }
+
+  /** The rates a job with {@code parameters} uses, as the engine binds them. */
+  static Map<String, BigDecimal> rates(SettlementJobType type, Map<String, ?> parameters) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> given = (Map<String, Object>) parameters;
+    return TypedParameters.check(type, given).rates();
   }
 }

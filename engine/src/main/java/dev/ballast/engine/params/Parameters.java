@@ -1,4 +1,4 @@
-package dev.ballast.job;
+package dev.ballast.engine.params;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
