@@ -112,11 +112,8 @@ public final class TypedParameters {
     }
     List<Parameter> schema = new ArrayList<>();
     for (RecordComponent c : type.getRecordComponents()) {
-      JsonProperty property = c.getAnnotation(JsonProperty.class);
-      if (property == null && c.getAccessor() != null) {
-        property = c.getAccessor().getAnnotation(JsonProperty.class);
-      }
-      JsonPropertyDescription description = c.getAnnotation(JsonPropertyDescription.class);
+      JsonProperty property = annotation(type, c, JsonProperty.class);
+      JsonPropertyDescription description = annotation(type, c, JsonPropertyDescription.class);
       String name = property != null && !property.value().isEmpty() ? property.value() : c.getName();
       Parameter.Type kind = kind(type, c);
       boolean required = property != null && property.required();
@@ -125,6 +122,26 @@ public final class TypedParameters {
       schema.add(new Parameter(name, kind, required, defaultValue, description == null ? "" : description.value()));
     }
     return List.copyOf(schema);
+  }
+
+  /**
+   * An annotation written on a record component: Java puts it on the field, the accessor or the
+   * constructor's parameter, as the annotation's targets allow.
+   */
+  private static <T extends java.lang.annotation.Annotation> T annotation(
+      Class<?> owner, RecordComponent c, Class<T> kind) {
+    T found = c.getAnnotation(kind);
+    if (found == null) {
+      found = c.getAccessor().getAnnotation(kind);
+    }
+    if (found == null) {
+      try {
+        found = owner.getDeclaredField(c.getName()).getAnnotation(kind);
+      } catch (NoSuchFieldException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return found;
   }
 
   private static Parameter.Type kind(Class<?> owner, RecordComponent c) {
