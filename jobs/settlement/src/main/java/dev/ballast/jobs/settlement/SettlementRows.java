@@ -1,5 +1,6 @@
 package dev.ballast.jobs.settlement;
 
+import dev.ballast.job.source.CsvSplitter;
 import dev.ballast.job.source.Line;
 import dev.ballast.job.Outcome;
 import dev.ballast.job.RecordProcessor;
