@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The staged results of generic (record job) chunks, in the job's {@code chunks/} directory, each
+ * The staged results of a job's chunks, in the job's {@code chunks/} directory, each
  * file written whole with {@link AtomicFiles} so a retry replaces instead of appending:
  *
  * <pre>
