@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends job alerts as a JSON POST: a Slack-compatible {@code text} line plus the structured fields
  * {@code jobId}, {@code type}, {@code event}, {@code stage}, {@code message}, {@code counts}
- * ({@code rows}, {@code accepted}, {@code pending}, {@code rejected}) and {@code output}. Any 2xx
+ * ({@code rows}, {@code accepted}, {@code skipped}, {@code rejected}) and {@code output}. Any 2xx
  * answer is success; anything else fails the attempt, which the workflow's alert retry policy
  * retries a few times before giving up (an alert never fails the job).
  */
@@ -101,7 +101,7 @@ public class AlertActivitiesImpl implements AlertActivities {
     body.put("stage", request.stage());
     body.put("message", request.message());
     Counts c = request.counts() == null ? Counts.ZERO : request.counts();
-    body.put("counts", Map.of("rows", c.rows(), "accepted", c.accepted(), "pending", c.pending(), "rejected", c.rejected()));
+    body.put("counts", Map.of("rows", c.rows(), "accepted", c.accepted(), "skipped", c.skipped(), "rejected", c.rejected()));
     body.put("output", request.output());
     try {
       return JSON.writeValueAsString(body);

@@ -14,7 +14,7 @@ import jakarta.inject.Inject;
 
 /**
  * Processes one chunk (a byte range of an input file) into staged files, checkpointing as it
- * goes, with the job's {@link JobType} on the generic engine ({@link RecordChunkRunner}).
+ * goes: the engine's {@link RecordChunkRunner} runs the job's {@link JobType} over it.
  *
  * <p>The chunk is read in segments of about {@link #DEFAULT_SEGMENT_BYTES} (a segment ends after
  * the first record ending at or after {@code segmentStart + segmentBytes}, so boundaries depend

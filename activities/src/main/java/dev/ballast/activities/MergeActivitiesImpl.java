@@ -10,7 +10,7 @@ import jakarta.inject.Inject;
 
 /**
  * Merges the staged chunk results into the job's staged outputs (its job type's outputs and
- * {@code out/rejects.jsonl}, each written atomically) with the generic {@link RecordMerger}.
+ * {@code out/rejects.jsonl}, each written atomically) with the engine's {@link RecordMerger}.
  *
  * <p>Chunks are read in the request's order. Each chunk's summary must match its {@code ChunkRef}
  * and the job's parameters, and each segment file its recorded size and SHA-256; otherwise the

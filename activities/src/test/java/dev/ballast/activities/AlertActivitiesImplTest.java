@@ -70,6 +70,7 @@ class AlertActivitiesImplTest {
     assertEquals("FAILED", body.get("event").asText());
     assertEquals("PROCESS", body.get("stage").asText());
     assertEquals(2, body.get("counts").get("rejected").asLong());
+    assertEquals(1, body.get("counts").get("skipped").asLong());
     assertEquals("/data/out", body.get("output").asText());
   }
 

@@ -66,8 +66,8 @@ public final class BallastRun {
     Outcome outcome = outcomes.get(outcomes.size() - 1);
     JobResult r = outcome.result();
     System.out.printf(
-        "rows %d accepted %d pending %d rejected %d chunks %d%n",
-        r.counts().rows(), r.counts().accepted(), r.counts().pending(), r.counts().rejected(), r.chunks());
+        "rows %d accepted %d skipped %d rejected %d chunks %d%n",
+        r.counts().rows(), r.counts().accepted(), r.counts().skipped(), r.counts().rejected(), r.chunks());
     System.out.println("stages: " + outcome.times().describe());
     System.exit(0);
   }

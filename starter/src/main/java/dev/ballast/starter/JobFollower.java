@@ -104,10 +104,10 @@ public final class JobFollower extends Follower<JobResult> {
     if (r.counts() != null) {
       out.printf(
           Locale.ROOT,
-          "  rows %,d: accepted %,d, pending %,d, rejected %,d%n",
+          "  rows %,d: accepted %,d, skipped %,d, rejected %,d%n",
           r.counts().rows(),
           r.counts().accepted(),
-          r.counts().pending(),
+          r.counts().skipped(),
           r.counts().rejected());
     }
     out.printf(

@@ -93,9 +93,9 @@ public final class PipelineFollower extends Follower<PipelineResult> {
     out.println("pipeline " + done.pipelineId() + " completed");
     for (int i = 0; i < done.stages().size(); i++) {
       JobResult r = done.stages().get(i);
-      out.printf(Locale.ROOT, "  %d. %s%s: rows %,d (accepted %,d, pending %,d, rejected %,d)%n", i + 1, r.jobId(),
+      out.printf(Locale.ROOT, "  %d. %s%s: rows %,d (accepted %,d, skipped %,d, rejected %,d)%n", i + 1, r.jobId(),
           done.skippedStages().contains(i) ? " (skipped: published earlier)" : "",
-          r.counts().rows(), r.counts().accepted(), r.counts().pending(), r.counts().rejected());
+          r.counts().rows(), r.counts().accepted(), r.counts().skipped(), r.counts().rejected());
       for (OutputFile f : r.files()) {
         out.printf(Locale.ROOT, "       %s/%s  (%,d bytes)%n", r.outputDir(), f.name(), f.bytes());
       }

@@ -86,7 +86,7 @@ class JobCommandsTest {
     assertEquals("nightly-1", json.get("id").asText());
     assertEquals("RUNNING", json.get("status").asText());
     for (String field :
-        new String[] {"stage", "chunksDone", "chunksTotal", "rows", "accepted", "pending", "rejected", "startedAt"}) {
+        new String[] {"stage", "chunksDone", "chunksTotal", "rows", "accepted", "skipped", "rejected", "startedAt"}) {
       assertTrue(json.has(field), "missing " + field + " in " + status.out());
     }
 

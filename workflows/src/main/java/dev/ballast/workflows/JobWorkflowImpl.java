@@ -319,8 +319,8 @@ public class JobWorkflowImpl implements JobWorkflow {
     message =
         String.format(
             Locale.ROOT,
-            "done: %d rows, %d accepted, %d pending, %d rejected; published to %s",
-            counts.rows(), counts.accepted(), counts.pending(), counts.rejected(),
+            "done: %d rows, %d accepted, %d skipped, %d rejected; published to %s",
+            counts.rows(), counts.accepted(), counts.skipped(), counts.rejected(),
             committed.outputDir());
     Workflow.setCurrentDetails(message);
     upsertSearchAttributes(true);

@@ -35,11 +35,6 @@ public final class DataRoots {
     this.roots = List.copyOf(roots);
   }
 
-  /** No confinement: every path is allowed. */
-  public static DataRoots unconfined() {
-    return UNCONFINED;
-  }
-
   /**
    * Confinement to {@code roots}; each must exist and is kept as its real path.
    *
@@ -85,11 +80,6 @@ public final class DataRoots {
     DataRoots result = of(roots);
     log.info("Paths confined to data roots {}", result.roots);
     return result;
-  }
-
-  /** The real paths of the roots; empty when unconfined. */
-  public List<Path> roots() {
-    return roots;
   }
 
   /** Whether any root is configured. */

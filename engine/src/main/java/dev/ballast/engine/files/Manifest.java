@@ -1,5 +1,6 @@
 package dev.ballast.engine.files;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -25,7 +26,7 @@ import java.util.List;
  *   "startedAt" : "2026-11-27T10:00:00Z",
  *   "finishedAt" : "2026-11-27T10:15:00.123Z",
  *   "inputs" : [ { "name" : "a.csv", "path" : "/data/a.csv", "bytes" : 123, "sha256" : "..." } ],
- *   "counts" : { "rows" : 10, "accepted" : 8, "pending" : 1, "rejected" : 1 },
+ *   "counts" : { "rows" : 10, "accepted" : 8, "skipped" : 1, "rejected" : 1 },
  *   "outputs" : [ { "name" : "settlement.csv", "bytes" : 456, "sha256" : "..." } ]
  * }
  * </pre>
@@ -71,17 +72,20 @@ public record Manifest(
     }
   }
 
-  /** Row counts as the manifest records them. */
-  @JsonPropertyOrder({"rows", "accepted", "pending", "rejected"})
+  /**
+   * Row counts as the manifest records them. Manifests of earlier versions call {@code skipped}
+   * {@code pending}; they are still read.
+   */
+  @JsonPropertyOrder({"rows", "accepted", "skipped", "rejected"})
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Tally(long rows, long accepted, long pending, long rejected) {
+  public record Tally(long rows, long accepted, @JsonAlias("pending") long skipped, long rejected) {
     public static Tally of(Counts counts) {
       Counts c = counts == null ? Counts.ZERO : counts;
-      return new Tally(c.rows(), c.accepted(), c.pending(), c.rejected());
+      return new Tally(c.rows(), c.accepted(), c.skipped(), c.rejected());
     }
 
     public Counts toCounts() {
-      return new Counts(rows, accepted, pending, rejected);
+      return new Counts(rows, accepted, skipped, rejected);
     }
   }
 

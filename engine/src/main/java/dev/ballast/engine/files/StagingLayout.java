@@ -12,7 +12,7 @@ import java.util.HexFormat;
  *
  * <pre>
  * OUTPUT/
- *   settlement.csv, rejects.jsonl, manifest.json    the published result (manifest written last)
+ *   output files, rejects.jsonl, manifest.json      the published result (manifest written last)
  *   .ballast/staging/JOB/plan/                       the staged plan (inputs, chunks, index)
  *   .ballast/staging/JOB/chunks/                     per-chunk staged results
  *   .ballast/staging/JOB/out/                        merged outputs, not yet published

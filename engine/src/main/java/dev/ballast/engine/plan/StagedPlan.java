@@ -118,10 +118,6 @@ public final class StagedPlan {
     return index.chunks();
   }
 
-  public int inputCount() {
-    return index.inputs();
-  }
-
   /**
    * Chunks {@code from}, {@code from + 1}, ...: at most {@code max}, and no more than fit in
    * {@code maxBytes} bytes of JSON (at least one).

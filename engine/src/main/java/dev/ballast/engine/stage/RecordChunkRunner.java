@@ -235,7 +235,7 @@ public final class RecordChunkRunner {
             chunk.firstLine(), actual, paramsHash, counts, infos));
     log.info(
         "chunk {} of {} done: {} rows, {} accepted, {} skipped, {} rejected",
-        chunk.index(), chunk.fileName(), counts.rows(), counts.accepted(), counts.pending(), counts.rejected());
+        chunk.index(), chunk.fileName(), counts.rows(), counts.accepted(), counts.skipped(), counts.rejected());
     return new ChunkResult(chunk.index(), counts, attempt, resume.offset(), redone, false);
   }
 

@@ -100,7 +100,7 @@ public final class RecordMerger {
       log.info(
           "merged {} chunks of {} job {}: {} rows ({} accepted, {} skipped, {} rejected)",
           summaries.size(), type.name(), request.jobId(), counts[0].rows(), counts[0].accepted(),
-          counts[0].pending(), counts[0].rejected());
+          counts[0].skipped(), counts[0].rejected());
       return new MergeResult(List.copyOf(outputs), counts[0]);
     } catch (IOException e) {
       throw Failures.of(ErrorType.IO, "merge of job " + request.jobId() + ": " + e, e);

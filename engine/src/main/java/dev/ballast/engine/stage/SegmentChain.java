@@ -9,10 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a chunk engine trusts its staged segments on a retry: a heartbeated checkpoint is resumed
+ * How a chunk's run trusts its staged segments on a retry: a heartbeated checkpoint is resumed
  * only when segments {@code 0 .. segments - 1} are still staged, verify, chain from the chunk's
- * start to the checkpoint's offset and line, and add up to its counts. Shared by the settlement
- * engine and the generic record engine, whose segment files differ but describe themselves alike.
+ * start to the checkpoint's offset and line, and add up to its counts.
  */
 public final class SegmentChain {
   private static final Logger log = LoggerFactory.getLogger(SegmentChain.class);

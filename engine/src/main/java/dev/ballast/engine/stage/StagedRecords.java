@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The staged results of generic (record job) chunks, in the job's {@code chunks/} directory, each
+ * The staged results of a job's chunks, in the job's {@code chunks/} directory, each
  * file written whole with {@link AtomicFiles} so a retry replaces instead of appending:
  *
  * <pre>
@@ -30,7 +30,7 @@ import java.util.Map;
  * </pre>
  *
  * <p>An {@code .acc} file is a {@link DataOutputStream}: magic {@code BRC1}; the segment's start
- * and end offsets, first and next line; its rows, accepted, pending and rejected counts; the size
+ * and end offsets, first and next line; its rows, accepted, skipped and rejected counts; the size
  * and SHA-256 of its rejects file; the accumulator's length and bytes; the magic again.
  */
 public final class StagedRecords {
@@ -99,7 +99,7 @@ public final class StagedRecords {
     out.writeLong(nextLine);
     out.writeLong(counts.rows());
     out.writeLong(counts.accepted());
-    out.writeLong(counts.pending());
+    out.writeLong(counts.skipped());
     out.writeLong(counts.rejected());
     out.writeLong(rejects.length);
     out.writeUTF(Fingerprints.sha256(rejects));

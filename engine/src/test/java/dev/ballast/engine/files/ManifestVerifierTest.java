@@ -101,10 +101,38 @@ class ManifestVerifierTest {
       order.append(keys.group(1)).append(' ');
     }
     assertEquals(
-        "jobId startedAt finishedAt inputs name path bytes sha256 counts rows accepted pending rejected "
+        "jobId startedAt finishedAt inputs name path bytes sha256 counts rows accepted skipped rejected "
             + "outputs name bytes sha256 name bytes sha256 ",
         order.toString());
     assertTrue(json.contains("\n  \"jobId\""), "pretty-printed");
     assertEquals(manifest, Manifest.read(dir.resolve(Manifest.FILE_NAME)));
+  }
+
+  /** A manifest written before {@code pending} was renamed {@code skipped}: it reads and verifies. */
+  @Test
+  void aManifestOfAnEarlierVersionReadsAndVerifies() throws Exception {
+    Manifest.Output csv = manifest.outputs().get(0);
+    Manifest.Output rejects = manifest.outputs().get(1);
+    String old =
+        "{\n"
+            + "  \"jobId\" : \"job-1\",\n"
+            + "  \"startedAt\" : \"2026-11-27T10:00:00Z\",\n"
+            + "  \"finishedAt\" : \"2026-11-27T10:15:00Z\",\n"
+            + "  \"inputs\" : [ { \"name\" : \"a.csv\", \"path\" : \"/data/a.csv\", \"bytes\" : 12, \"sha256\" : \"cd\" } ],\n"
+            + "  \"counts\" : { \"rows\" : 10, \"accepted\" : 7, \"pending\" : 2, \"rejected\" : 1 },\n"
+            + "  \"outputs\" : [ { \"name\" : \"settlement.csv\", \"bytes\" : " + csv.bytes() + ", \"sha256\" : \""
+            + csv.sha256() + "\" }, { \"name\" : \"rejects.jsonl\", \"bytes\" : " + rejects.bytes()
+            + ", \"sha256\" : \"" + rejects.sha256() + "\" } ]\n"
+            + "}\n";
+    Files.writeString(dir.resolve(Manifest.FILE_NAME), old, StandardCharsets.UTF_8);
+
+    assertEquals(List.of(), ManifestVerifier.verify(dir));
+    Manifest read = Manifest.read(dir.resolve(Manifest.FILE_NAME));
+    assertEquals(new Manifest.Tally(10, 7, 2, 1), read.counts());
+    assertEquals(new Counts(10, 7, 2, 1), read.counts().toCounts());
+    assertEquals(2, read.counts().skipped());
+    // Written again, it says skipped.
+    String rewritten = new String(read.toBytes(), StandardCharsets.UTF_8);
+    assertTrue(rewritten.contains("\"skipped\" : 2") && !rewritten.contains("pending"), rewritten);
   }
 }

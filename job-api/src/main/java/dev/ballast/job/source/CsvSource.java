@@ -15,6 +15,7 @@ import java.util.List;
 public final class CsvSource implements RecordSource<CsvRow> {
   private final LineSource lines;
   private final List<String> header;
+  private final CsvSplitter splitter = new CsvSplitter();
 
   private CsvSource(LineSource lines, List<String> header) {
     this.lines = lines;
@@ -29,7 +30,7 @@ public final class CsvSource implements RecordSource<CsvRow> {
   public static CsvSource open(Path file, Cursor from, long end, String headerLine) throws IOException {
     List<String> header = Csv.split(headerLine);
     if (header == null) {
-      throw new IllegalArgumentException("malformed header (bad RFC 4180 quoting): " + dev.ballast.job.source.Excerpt.of(headerLine));
+      throw new IllegalArgumentException("malformed header (bad RFC 4180 quoting): " + Excerpt.of(headerLine));
     }
     return new CsvSource(LineSource.open(file, from, end), List.copyOf(header));
   }
@@ -40,8 +41,8 @@ public final class CsvSource implements RecordSource<CsvRow> {
     if (line == null) {
       return null;
     }
-    String raw = line.raw();
-    return SourceRecord.of(line.line(), raw, new CsvRow(header, Csv.split(raw)));
+    splitter.split(line.bytes(), line.start(), line.end());
+    return SourceRecord.of(line.line(), line.raw(), new CsvRow(header, splitter.values(line.bytes())));
   }
 
   @Override

@@ -63,7 +63,7 @@ final class JobStatus {
     s.put("bytesTotal", progress.map(JobProgress::bytesTotal).orElse(0L));
     s.put("rows", counts == null ? 0 : counts.rows());
     s.put("accepted", counts == null ? 0 : counts.accepted());
-    s.put("pending", counts == null ? 0 : counts.pending());
+    s.put("skipped", counts == null ? 0 : counts.skipped());
     s.put("rejected", counts == null ? 0 : counts.rejected());
     s.put(
         "startedAt",

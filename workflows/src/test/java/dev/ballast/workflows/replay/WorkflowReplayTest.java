@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import dev.ballast.api.model.Counts;
 import dev.ballast.workflows.CommitWorkflowImpl;
 import dev.ballast.workflows.JobWorkflowImpl;
 import dev.ballast.workflows.MergeWorkflowImpl;
@@ -12,7 +18,10 @@ import dev.ballast.workflows.DrillWorkflowImpl;
 import dev.ballast.workflows.PipelineWorkflowImpl;
 import dev.ballast.workflows.PlanWorkflowImpl;
 import dev.ballast.workflows.ProcessWorkflowImpl;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.testing.ReplayResults;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.NonDeterministicException;
@@ -25,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -143,6 +153,78 @@ class WorkflowReplayTest {
     assertTrue(
         chain.contains(NonDeterministicException.class.getName()) && chain.contains("job-1/merge"),
         chain);
+  }
+
+  /**
+   * Histories recorded before {@code Counts.pending} became {@code Counts.skipped} carry
+   * {@code "pending"} in every counts object of their payloads; the data converter the workers use
+   * must still read them, else a job running across the upgrade would lose its skipped rows.
+   */
+  @Test
+  void countsInRecordedPayloadsKeepTheirSkippedRows() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    int seen = 0;
+    for (String folder : List.of("job", "plan", "process", "merge", "commit", "pipeline", "drill", "v0/job", "v0/plan", "v0/process",
+        "v0/merge", "v0/commit")) {
+      for (WorkflowExecutionHistory history : recorded(folder)) {
+        for (Payload payload : payloads(history)) {
+          if (!payload.getMetadataOrDefault("encoding", ByteString.EMPTY).toStringUtf8().equals("json/plain")) {
+            continue;
+          }
+          List<JsonNode> counts = new ArrayList<>();
+          collectCounts(json.readTree(payload.getData().toByteArray()), counts);
+          for (JsonNode node : counts) {
+            Payload alone = payload.toBuilder().setData(ByteString.copyFromUtf8(node.toString())).build();
+            Counts read = DefaultDataConverter.STANDARD_INSTANCE.fromPayload(alone, Counts.class, Counts.class);
+            assertEquals(node.get("pending").asLong(), read.skipped(), history.getWorkflowExecution() + ": " + node);
+            assertEquals(read.rows(), read.accepted() + read.skipped() + read.rejected(), node.toString());
+            seen += read.skipped() > 0 ? 1 : 0;
+          }
+        }
+      }
+    }
+    assertTrue(seen > 10, "recorded counts with skipped rows: " + seen);
+  }
+
+  /** Every payload of a history's events (inputs, results, signals, queries answered). */
+  private static List<Payload> payloads(WorkflowExecutionHistory history) {
+    List<Payload> all = new ArrayList<>();
+    for (HistoryEvent event : history.getEvents()) {
+      collectPayloads(event, all);
+    }
+    return all;
+  }
+
+  private static void collectPayloads(Message message, List<Payload> into) {
+    if (message instanceof Payload payload) {
+      into.add(payload);
+      return;
+    }
+    for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
+      if (field.getKey().getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
+        continue;
+      }
+      if (field.getValue() instanceof List<?> values) {
+        for (Object v : values) {
+          if (v instanceof Message m) {
+            collectPayloads(m, into);
+          }
+        }
+      } else if (field.getValue() instanceof Message m) {
+        collectPayloads(m, into);
+      }
+    }
+  }
+
+  /** The objects in {@code node} written as {@code Counts} by the versions that called skipped pending. */
+  private static void collectCounts(JsonNode node, List<JsonNode> into) {
+    if (node.isObject() && node.has("rows") && node.has("accepted") && node.has("pending") && node.has("rejected")) {
+      into.add(node);
+      return;
+    }
+    for (JsonNode child : node) {
+      collectCounts(child, into);
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.ballast.jobs.settlement;
 
 import dev.ballast.job.Accumulator;
+import dev.ballast.job.source.Csv;
 import dev.ballast.job.source.Swar;
 import dev.ballast.job.source.Utf8;
 import java.io.BufferedWriter;
@@ -571,7 +572,7 @@ public final class Aggregates implements Accumulator<Aggregates> {
     StringBuilder line = new StringBuilder(128);
     for (int i : order) {
       line.setLength(0);
-      appendCsvField(line, names[groupMerchants[i] - 1]);
+      line.append(Csv.quote(names[groupMerchants[i] - 1]));
       line.append(',')
           .append(LocalDate.ofEpochDay(days[i]))
           .append(',')
@@ -586,20 +587,6 @@ public final class Aggregates implements Accumulator<Aggregates> {
       out.append(line);
     }
     out.flush();
-  }
-
-  /** Appends {@code value}, quoted per RFC 4180 only when it holds a comma, quote, CR or LF. */
-  public static void appendCsvField(StringBuilder out, String value) {
-    boolean quote = false;
-    for (int i = 0; i < value.length() && !quote; i++) {
-      char c = value.charAt(i);
-      quote = c == ',' || c == '"' || c == '\r' || c == '\n';
-    }
-    if (quote) {
-      out.append('"').append(value.replace("\"", "\"\"")).append('"');
-    } else {
-      out.append(value);
-    }
   }
 
   /** Compares two strings by Unicode code points. */

@@ -2,6 +2,7 @@ package dev.ballast.jobs.settlement;
 
 import dev.ballast.job.Cursor;
 import dev.ballast.job.ExceptionPolicy;
+import dev.ballast.job.source.CsvSplitter;
 import dev.ballast.job.source.Line;
 import dev.ballast.job.source.Excerpt;
 import dev.ballast.job.source.LineSource;

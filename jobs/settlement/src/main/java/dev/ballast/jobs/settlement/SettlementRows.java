@@ -1,5 +1,6 @@
 package dev.ballast.jobs.settlement;
 
+import dev.ballast.job.source.CsvSplitter;
 import dev.ballast.job.source.Line;
 import dev.ballast.job.Outcome;
 import dev.ballast.job.RecordProcessor;
@@ -32,7 +33,7 @@ import java.util.Map;
  *   <li>An amount is also {@code BAD_AMOUNT} when its hundredths do not fit a signed 64-bit long,
  *       or, when its currency is in the rate table, when its US cents do not.
  *   <li>Each row's cents are {@code amount × rate × 100} rounded half-to-even (may be 0).
- *   <li>A PENDING row is valid but not settled: it is skipped (counted as {@code pending}).
+ *   <li>A PENDING row is valid but not settled: it is skipped (counted as {@code skipped}).
  * </ul>
  */
 public final class SettlementRows implements RecordProcessor<Line, Aggregates> {

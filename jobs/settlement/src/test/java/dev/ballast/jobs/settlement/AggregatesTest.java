@@ -174,7 +174,9 @@ class AggregatesTest {
         (m, byDay) ->
             byDay.forEach(
                 (day, t) -> {
-                  Aggregates.appendCsvField(s, m);
+                  // RFC 4180, quoted only when needed, written here independently of Csv.quote.
+                  boolean quoted = m.chars().anyMatch(c -> c == ',' || c == '"' || c == '\r' || c == '\n');
+                  s.append(quoted ? '"' + m.replace("\"", "\"\"") + '"' : m);
                   s.append(',').append(LocalDate.ofEpochDay(day)).append(',').append(t[0]).append(',')
                       .append(t[1]).append(',').append(t[2]).append(',').append(t[1] - t[2]).append('\n');
                 }));

@@ -1,4 +1,4 @@
-package dev.ballast.jobs.settlement;
+package dev.ballast.job.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

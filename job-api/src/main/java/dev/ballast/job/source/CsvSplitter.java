@@ -1,16 +1,20 @@
-package dev.ballast.jobs.settlement;
+package dev.ballast.job.source;
 
-import dev.ballast.job.source.Swar;
-import dev.ballast.job.source.Utf8;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * A hand-written RFC 4180 field splitter over the bytes of one line (its line ending already
+ * The one CSV splitter: RFC 4180 fields of the bytes of one line (its line ending already
  * removed). Fields may be double-quoted, with {@code ""} standing for one quote; a quoted field
  * must be followed by a comma or the end of the line, and an unquoted field must not contain a
- * quote. Works on bytes: the comma and the quote are ASCII, so they never occur inside a UTF-8
- * multi-byte sequence, and are searched for eight bytes at a time ({@link Swar}). Not thread-safe;
- * reuse one instance per thread.
+ * quote; quoted fields never span lines; fields are not trimmed. Works on bytes: the comma and the
+ * quote are ASCII, so they never occur inside a UTF-8 multi-byte sequence, and are searched for
+ * eight bytes at a time ({@link Swar}).
+ *
+ * <p>{@link #split} allocates nothing (once its arrays have grown to the widest line): a
+ * byte-level job reads its fields in place with {@link #start}, {@link #end} and {@link #escaped},
+ * as {@code settlement} does; {@link #value} and {@link #values} decode them as strings, as
+ * {@link CsvSource} and {@link Csv#split} do. Not thread-safe; reuse one instance per thread.
  */
 public final class CsvSplitter {
   private static final long COMMAS = Swar.repeat(',');
@@ -162,6 +166,21 @@ public final class CsvSplitter {
   public String value(byte[] b, int i) {
     String raw = Utf8.decode(b, starts[i], ends[i]);
     return escaped[i] ? raw.replace("\"\"", "\"") : raw;
+  }
+
+  /**
+   * The fields found by the last {@link #split} of {@code b}, decoded as {@link #value} does, or
+   * null when that line was not valid RFC 4180.
+   */
+  public List<String> values(byte[] b) {
+    if (count < 0) {
+      return null;
+    }
+    String[] values = new String[count];
+    for (int i = 0; i < count; i++) {
+      values[i] = value(b, i);
+    }
+    return Arrays.asList(values);
   }
 
   private void grow() {
