@@ -5,10 +5,10 @@ import java.util.Objects;
 /**
  * What a {@link RecordProcessor} decided about one record: accepted (it added the record to the
  * chunk's accumulator), rejected with a reason (the engine writes it to {@code rejects.jsonl} with
- * its file, line and raw text), or skipped (counted as {@code pending} and otherwise ignored).
+ * its file, line and raw text), or skipped (counted as {@code skipped} and otherwise ignored).
  */
 public final class Outcome {
-  /** The kinds of outcome, counted as {@code accepted}, {@code rejected} and {@code pending}. */
+  /** The kinds of outcome, counted as {@code accepted}, {@code rejected} and {@code skipped}. */
   public enum Kind {
     ACCEPT,
     REJECT,

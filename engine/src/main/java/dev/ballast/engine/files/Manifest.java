@@ -27,7 +27,7 @@ import java.util.List;
  *   "finishedAt" : "2026-11-27T10:15:00.123Z",
  *   "inputs" : [ { "name" : "a.csv", "path" : "/data/a.csv", "bytes" : 123, "sha256" : "..." } ],
  *   "counts" : { "rows" : 10, "accepted" : 8, "skipped" : 1, "rejected" : 1 },
- *   "outputs" : [ { "name" : "settlement.csv", "bytes" : 456, "sha256" : "..." } ]
+ *   "outputs" : [ { "name" : "totals.csv", "bytes" : 456, "sha256" : "..." } ]
  * }
  * </pre>
  *

@@ -45,13 +45,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Processes one chunk of a job; {@code ChunkActivitiesImpl} runs every job
- * type through it.
+ * Processes one chunk of a job; {@code ChunkActivitiesImpl} runs every job type through it.
  *
  * <p>Records are read from the job's {@link RecordSource} and given to its {@link
- * RecordProcessor}; each time the source has moved {@code segmentBytes} past the segment's start,
- * the segment is finished (its records committed to the job's {@link Sink}, if it has one), staged ({@link StagedRecords})
- * and a {@link ChunkCheckpoint} holding the source's cursor is heartbeated. A retried attempt
+ * RecordProcessor} (accepted ones also to its {@link Sink}, if it has one); each time the source
+ * has moved {@code segmentBytes} past the segment's start, the segment is finished (the sink
+ * commits it), staged ({@link StagedRecords}) and a {@link ChunkCheckpoint} holding the source's
+ * cursor is heartbeated. A retried attempt
  * keeps the verified segments before its checkpoint and reopens the source at the checkpoint's
  * cursor, unless the job type reports some of them lost ({@link JobType#lostSegments}):
  * then it resumes at the first lost one. Once the chunk's bytes are found to match the planned

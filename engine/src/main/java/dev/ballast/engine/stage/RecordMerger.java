@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The generic merge of a job: folds every staged segment's accumulator in
+ * The merge of a job: folds every staged segment's accumulator in
  * input order with {@link Accumulator#mergeFrom}, checks the counts, writes the job's outputs and
  * {@code rejects.jsonl} (the segments' rejects concatenated in input order) atomically into the
  * staging area's {@code out/} directory. Before it writes them, it applies again the segments
