@@ -19,6 +19,7 @@ class JobsCommandTest {
     assertTrue(r.out().contains("wordcount - counts the words"), r.out());
     assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+minLength\\s+integer\\s+default 1\\s+shorter words.*")), r.out());
     assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+table\\s+string\\s+required\\s+target table.*")), r.out());
+    assertTrue(r.out().contains("    ArithmeticException: the job fails at once as OVERFLOW\n"), r.out());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.ballast.starter.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ballast.job.ExceptionPolicy;
 import dev.ballast.job.JobType;
 import dev.ballast.engine.JobTypes;
 import dev.ballast.engine.params.Parameter;
@@ -76,6 +77,13 @@ public class JobsCommand extends BaseCommand {
           policies.put(stage.key(), policyJson(type.defaultPolicy(stage)));
         }
         entry.put("policies", policies);
+        List<Map<String, Object>> exceptions = new ArrayList<>();
+        for (ExceptionPolicy.Rule rule : type.exceptions().rules()) {
+          exceptions.add(Map.of(
+              "exception", rule.type().getName(), "action", rule.action().name().toLowerCase(java.util.Locale.ROOT),
+              "code", rule.code()));
+        }
+        entry.put("exceptions", exceptions);
         list.add(entry);
       }
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list));
@@ -86,7 +94,7 @@ public class JobsCommand extends BaseCommand {
       JobType<?, ?, ?> type = types.get(name);
       out.println(type.description().isEmpty() ? name : name + " - " + type.description());
       if (TypedParameters.schema(type).isEmpty()) {
-        out.println("    (no parameter schema declared; the job type checks its parameters when planned)");
+        out.println("    (takes no parameters)");
       }
       int width = TypedParameters.schema(type).stream().mapToInt(p -> p.name().length()).max().orElse(0);
       for (Parameter p : TypedParameters.schema(type)) {
@@ -97,6 +105,15 @@ public class JobsCommand extends BaseCommand {
       for (Stage stage : Stage.values()) {
         out.printf("    %-8s %s%n", stage.key(), describe(type.defaultPolicy(stage)));
       }
+      out.println("  exceptions thrown by its code:");
+      for (ExceptionPolicy.Rule rule : type.exceptions().rules()) {
+        out.printf("    %s: %s%n", rule.type().getSimpleName(), switch (rule.action()) {
+          case REJECT -> "the record is rejected as " + rule.code();
+          case FAIL -> "the job fails at once as " + rule.code();
+          case RETRY -> "retried per the stage's policy, as " + rule.code();
+        });
+      }
+      out.println("    any other: the job fails at once as JOB_TYPE_ERROR, naming the file and line");
       out.println();
     }
     out.flush();
