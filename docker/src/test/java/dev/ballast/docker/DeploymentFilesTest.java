@@ -403,10 +403,10 @@ class DeploymentFilesTest {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  /** BALLAST_* and TEMPORAL_* names written as string literals in the worker's sources. */
+  /** BALLAST_* and TEMPORAL_* names written as string literals in the worker's sources and its built-in jobs'. */
   private static Set<String> settingsTheWorkerReads() throws IOException {
     Set<String> names = new TreeSet<>();
-    for (String module : List.of("worker", "activities")) {
+    for (String module : List.of("worker", "activities", "engine", "jobs/settlement", "jobs/load")) {
       try (Stream<Path> walk = Files.walk(repo.resolve(module).resolve("src/main/java"))) {
         for (Path file : walk.filter(p -> p.toString().endsWith(".java")).toList()) {
           Matcher m = ENV_LITERAL.matcher(Files.readString(file));
