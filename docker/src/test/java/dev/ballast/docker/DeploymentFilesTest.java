@@ -403,7 +403,7 @@ class DeploymentFilesTest {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  /** BALLAST_* and TEMPORAL_* names written as string literals in the worker's sources. */
+  /** BALLAST_* and TEMPORAL_* names written as string literals in the worker's sources and its built-in jobs'. */
   private static Set<String> settingsTheWorkerReads() throws IOException {
     Set<String> names = new TreeSet<>();
     for (String module : List.of("worker", "activities", "engine", "jobs/settlement", "jobs/load")) {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
     name = "jobs",
     mixinStandardHelpOptions = true,
     description =
-        "Lists the job types this build registers (built in, and every JobModule on the class path)"
+        "Lists the job types on the class path (built in, and those of the jars in $BALLAST_CLASSPATH)"
             + " with their parameters (type, required or default, description) and their default"
             + " retry and timeout policy per stage, which a spec's `policies` override field by"
             + " field. `run` and `start` check a spec against them before starting anything.")

@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Checks a job spec against the job types this build registers (the built-in ones and every
- * {@code JobModule} on the class path), before anything is started: an unknown type, an unknown,
+ * Checks a job spec against the job types on the class path (the built-in ones and every job
+ * type a jar lists in META-INF/services), before anything is started: an unknown type, an unknown,
  * missing or mistyped parameter is a {@link SpecException} that lists what is allowed. {@link
  * #resolve} also writes the job type's declared stage policies into the spec, so the workflows,
  * which only read the spec, apply them deterministically.
