@@ -19,8 +19,8 @@ import java.util.Objects;
  * <p>A {@link JobFailure} carries its own type and says itself whether it is retried. An exception
  * no rule names is a bug in the job type: it fails the job at once as {@code JOB_TYPE_ERROR},
  * naming the file and line of the record being processed (retrying the same bytes would only
- * repeat it). {@link java.io.IOException}s and {@link java.io.UncheckedIOException}s are retried
- * as {@code IO} unless a rule says otherwise.
+ * repeat it). I/O errors ({@link java.io.IOException}, {@link java.io.UncheckedIOException}) are
+ * retried as {@code IO}, whatever the rules say: they are the machine's, not the job type's.
  */
 public final class ExceptionPolicy {
   /** What happens on a matching exception. */
