@@ -113,6 +113,8 @@ public class JobsCommand extends BaseCommand {
           case RETRY -> "retried per the stage's policy, as " + rule.code();
         });
       }
+      out.println("    JobFailure: its own type, retried or not as it says");
+      out.println("    I/O errors: retried per the stage's policy, as IO");
       out.println("    any other: the job fails at once as JOB_TYPE_ERROR, naming the file and line");
       out.println();
     }
