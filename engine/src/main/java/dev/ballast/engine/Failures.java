@@ -4,6 +4,7 @@ import dev.ballast.api.ErrorType;
 import dev.ballast.job.ExceptionPolicy;
 import dev.ballast.job.JobFailure;
 import dev.ballast.job.JobType;
+import dev.ballast.job.Outcome;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
@@ -63,6 +64,19 @@ public final class Failures {
         "job type " + type.name() + " threw " + e + " at " + where
             + " (a bug in the job type, or an exception its exception policy should name)",
         JOB_TYPE_ERROR, e);
+  }
+
+  /**
+   * What the processor's exception {@code e} for the record at {@code fileName} line {@code line}
+   * does: the rejection its policy's rule names, or else a {@link RecordFailure} thrown out of the
+   * record loop.
+   */
+  public static Outcome rejectOrThrow(ExceptionPolicy policy, RuntimeException e, String fileName, long line) {
+    ExceptionPolicy.Rule rule = e instanceof JobFailure ? null : policy.ruleFor(e);
+    if (rule == null || rule.action() != ExceptionPolicy.Action.REJECT) {
+      throw new RecordFailure(fileName, line, e);
+    }
+    return Outcome.reject(rule.code());
   }
 
   /**

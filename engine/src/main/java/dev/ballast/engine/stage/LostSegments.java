@@ -8,7 +8,6 @@ import dev.ballast.job.Cursor;
 import dev.ballast.job.SourceRecord;
 import dev.ballast.job.RecordSource;
 import dev.ballast.job.ExceptionPolicy;
-import dev.ballast.job.JobFailure;
 import dev.ballast.job.JobType;
 import dev.ballast.job.Outcome;
 import dev.ballast.job.Sink;
@@ -149,11 +148,7 @@ final class LostSegments {
           try {
             outcome = processor.process(record, acc);
           } catch (RuntimeException e) {
-            ExceptionPolicy.Rule rule = policy.ruleFor(e);
-            if (rule == null || rule.action() != ExceptionPolicy.Action.REJECT || e instanceof JobFailure) {
-              throw new Failures.RecordFailure(ref.fileName(), record.line(), e);
-            }
-            outcome = Outcome.reject(rule.code());
+            outcome = Failures.rejectOrThrow(policy, e, ref.fileName(), record.line());
           }
           if (outcome.kind() == Outcome.Kind.ACCEPT && sink.sink != null) {
             RecordChunkRunner.write(sink.sink, record);

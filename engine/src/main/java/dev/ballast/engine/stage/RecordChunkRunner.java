@@ -4,7 +4,6 @@ import dev.ballast.job.source.Line;
 import dev.ballast.job.Outcome;
 import dev.ballast.job.Accumulator;
 import dev.ballast.job.ExceptionPolicy;
-import dev.ballast.job.JobFailure;
 import dev.ballast.job.ChunkContext;
 import dev.ballast.job.Sink;
 import dev.ballast.job.RecordProcessor;
@@ -323,11 +322,7 @@ public final class RecordChunkRunner {
       try {
         outcome = processor.process(record, acc);
       } catch (RuntimeException e) {
-        ExceptionPolicy.Rule rule = policy.ruleFor(e);
-        if (rule == null || rule.action() != ExceptionPolicy.Action.REJECT || e instanceof JobFailure) {
-          throw new Failures.RecordFailure(fileName, record.line(), e);
-        }
-        outcome = Outcome.reject(rule.code());
+        outcome = Failures.rejectOrThrow(policy, e, fileName, record.line());
       }
       segCounts[0]++;
       Outcome.Kind kind = outcome.kind();
