@@ -77,7 +77,7 @@ public final class Planner {
    */
   public PlanResult plan(JobSpec rawSpec, LongConsumer progress, Consumer<Path> admit) {
     JobSpec spec = validate(rawSpec);
-    JobType<?, ?, ?> jobType = jobType(spec);
+    Bound<?> job = bind(spec);
 
     Path output = path("output", spec.output());
     StagingLayout layout = StagingLayout.forJob(output, spec.id());
@@ -91,7 +91,7 @@ public final class Planner {
     }
     for (Path file : files) {
       admit.accept(file);
-      checkHeader(jobType, file, spec.parameters());
+      job.checkHeader(file);
     }
     try {
       Files.createDirectories(layout.outputDir());
@@ -186,7 +186,8 @@ public final class Planner {
     return spec;
   }
 
-  private JobType<?, ?, ?> jobType(JobSpec spec) {
+  /** The spec's job type with the spec's parameters bound to it, or BAD_SPEC. */
+  private Bound<?> bind(JobSpec spec) {
     JobType<?, ?, ?> jobType;
     try {
       jobType = jobTypes.get(spec.type());
@@ -194,35 +195,37 @@ public final class Planner {
       throw badSpec(e.getMessage());
     }
     try {
-      TypedParameters.check(jobType, spec.parameters());
+      return Bound.of(jobType, spec.parameters());
     } catch (IllegalArgumentException e) {
       throw badSpec("bad 'parameters' for job type " + spec.type() + ": " + e.getMessage());
     }
-    return jobType;
   }
 
-  private static void checkHeader(JobType<?, ?, ?> jobType, Path file, Map<String, Object> parameters) {
-    checkHeaderOf(jobType, file, parameters);
-  }
+  /** A job type and its bound parameters, bound once for all the job's inputs. */
+  private record Bound<P>(JobType<P, ?, ?> type, P parameters) {
+    static <P> Bound<P> of(JobType<P, ?, ?> type, Map<String, Object> given) {
+      return new Bound<>(type, TypedParameters.check(type, given));
+    }
 
-  private static <P> void checkHeaderOf(JobType<P, ?, ?> jobType, Path file, Map<String, Object> given) {
-    P parameters = TypedParameters.check(jobType, given);
-    String name = file.getFileName().toString();
-    String header;
-    try {
-      header = FileScanner.readHeaderLine(file, MAX_HEADER_BYTES);
-    } catch (IllegalArgumentException e) {
-      throw Failures.of(ErrorType.BAD_HEADER, "input " + e.getMessage());
-    } catch (IOException e) {
-      throw Failures.of(ErrorType.IO, "cannot read the header of input " + file + ": " + e, e);
-    }
-    if (header == null) {
-      throw Failures.of(ErrorType.BAD_HEADER, "input " + name + " is empty: expected a header line");
-    }
-    try {
-      jobType.checkHeader(name, header, parameters);
-    } catch (IllegalArgumentException e) {
-      throw Failures.of(ErrorType.BAD_HEADER, e.getMessage());
+    /** Reads {@code file}'s header and has the job type check it, or BAD_HEADER. */
+    void checkHeader(Path file) {
+      String name = file.getFileName().toString();
+      String header;
+      try {
+        header = FileScanner.readHeaderLine(file, MAX_HEADER_BYTES);
+      } catch (IllegalArgumentException e) {
+        throw Failures.of(ErrorType.BAD_HEADER, "input " + e.getMessage());
+      } catch (IOException e) {
+        throw Failures.of(ErrorType.IO, "cannot read the header of input " + file + ": " + e, e);
+      }
+      if (header == null) {
+        throw Failures.of(ErrorType.BAD_HEADER, "input " + name + " is empty: expected a header line");
+      }
+      try {
+        type.checkHeader(name, header, parameters);
+      } catch (IllegalArgumentException e) {
+        throw Failures.of(ErrorType.BAD_HEADER, e.getMessage());
+      }
     }
   }
 
