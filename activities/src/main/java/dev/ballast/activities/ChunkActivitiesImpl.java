@@ -1,14 +1,14 @@
 package dev.ballast.activities;
 
-import dev.ballast.engine.Failures;
-import dev.ballast.engine.files.DataRoots;
-import dev.ballast.job.JobType;
-import dev.ballast.engine.JobTypes;
-import dev.ballast.engine.stage.RecordChunkRunner;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.activity.ChunkActivities;
 import dev.ballast.api.model.ChunkResult;
 import dev.ballast.api.model.ChunkTask;
+import dev.ballast.engine.Failures;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.files.DataRoots;
+import dev.ballast.engine.stage.RecordChunkRunner;
+import dev.ballast.job.JobType;
 import io.temporal.activity.Activity;
 import jakarta.inject.Inject;
 

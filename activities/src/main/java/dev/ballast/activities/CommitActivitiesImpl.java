@@ -1,18 +1,18 @@
 package dev.ballast.activities;
 
-import dev.ballast.engine.Failures;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.ballast.engine.commit.Committer;
-import dev.ballast.engine.files.AtomicFiles;
-import dev.ballast.engine.files.DataRoots;
-import dev.ballast.engine.files.StagingLayout;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.activity.CommitActivities;
 import dev.ballast.api.model.CommitRequest;
 import dev.ballast.api.model.CommitResult;
 import dev.ballast.api.model.DiscardRequest;
 import dev.ballast.api.model.StopRequest;
+import dev.ballast.engine.Failures;
+import dev.ballast.engine.commit.Committer;
+import dev.ballast.engine.files.AtomicFiles;
+import dev.ballast.engine.files.DataRoots;
+import dev.ballast.engine.files.StagingLayout;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import jakarta.inject.Inject;

@@ -1,10 +1,10 @@
 package dev.ballast.activities;
 
-import dev.ballast.engine.JobTypes;
-import dev.ballast.engine.stage.RecordMerger;
 import dev.ballast.api.activity.MergeActivities;
 import dev.ballast.api.model.MergeRequest;
 import dev.ballast.api.model.MergeResult;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.stage.RecordMerger;
 import io.temporal.activity.Activity;
 import jakarta.inject.Inject;
 

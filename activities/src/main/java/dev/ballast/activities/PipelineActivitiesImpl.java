@@ -1,13 +1,13 @@
 package dev.ballast.activities;
 
-import dev.ballast.engine.Failures;
-import dev.ballast.engine.files.Fingerprints;
-import dev.ballast.engine.files.Manifest;
-import dev.ballast.engine.files.ManifestVerifier;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.activity.PipelineActivities;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.PublishedQuery;
+import dev.ballast.engine.Failures;
+import dev.ballast.engine.files.Fingerprints;
+import dev.ballast.engine.files.Manifest;
+import dev.ballast.engine.files.ManifestVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package dev.ballast.activities;
 
-import dev.ballast.engine.files.DataRoots;
-import dev.ballast.engine.JobTypes;
-import dev.ballast.engine.plan.Planner;
 import dev.ballast.api.activity.PlanActivities;
-import dev.ballast.engine.plan.StagedPlan;
 import dev.ballast.api.model.ChunkPage;
 import dev.ballast.api.model.ChunkPageRequest;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.PlanResult;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.files.DataRoots;
+import dev.ballast.engine.plan.Planner;
+import dev.ballast.engine.plan.StagedPlan;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import jakarta.inject.Inject;

@@ -1,18 +1,17 @@
 package dev.ballast.activities;
 
-import dev.ballast.engine.FakeJobType;
-
-import dev.ballast.engine.plan.StagedPlan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.engine.JobTypes;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.activity.PlanActivities;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.PlanResult;
+import dev.ballast.engine.FakeJobType;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.plan.StagedPlan;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;

@@ -3,8 +3,8 @@ package dev.ballast.bench;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ballast.testkit.ReferenceSettlement;
 import dev.ballast.samples.SampleGenerator;
+import dev.ballast.testkit.ReferenceSettlement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ballast.testkit.ReferenceSettlement;
-import dev.ballast.samples.SampleGenerator;
 import dev.ballast.jobs.settlement.SettlementJobType;
+import dev.ballast.samples.SampleGenerator;
+import dev.ballast.testkit.ReferenceSettlement;
 import dev.ballast.worker.TemporalConnections;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;

@@ -1,7 +1,7 @@
 package dev.ballast.job;
 
-import dev.ballast.job.source.LineSource;
 import dev.ballast.job.source.CsvSource;
+import dev.ballast.job.source.LineSource;
 import java.io.Closeable;
 import java.io.IOException;
 

@@ -2,8 +2,8 @@ package dev.ballast.starter;
 
 import dev.ballast.api.model.ChunkCheckpoint;
 import dev.ballast.api.model.ChunkTask;
-import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
+import dev.ballast.job.policy.Stage;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.failure.v1.Failure;

@@ -8,12 +8,12 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * The one mapping from exceptions to exit codes and one-line messages. Stack traces go to the log

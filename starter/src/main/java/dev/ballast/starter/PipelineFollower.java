@@ -2,9 +2,9 @@ package dev.ballast.starter;
 
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.OutputFile;
-import dev.ballast.api.model.PipelineProgress;
 import dev.ballast.api.model.PipelineProgress.StageProgress;
 import dev.ballast.api.model.PipelineProgress.State;
+import dev.ballast.api.model.PipelineProgress;
 import dev.ballast.api.model.PipelineResult;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;

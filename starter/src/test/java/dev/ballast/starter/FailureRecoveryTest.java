@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ballast.engine.files.StagingLayout;
-import dev.ballast.testkit.ReferenceSettlement;
-import dev.ballast.samples.SampleGenerator;
-import dev.ballast.jobs.settlement.SettlementJobType;
 import dev.ballast.api.model.ChunkResult;
+import dev.ballast.engine.files.StagingLayout;
+import dev.ballast.jobs.settlement.SettlementJobType;
+import dev.ballast.samples.SampleGenerator;
+import dev.ballast.testkit.ReferenceSettlement;
 import dev.ballast.testkit.TestTemporal;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;

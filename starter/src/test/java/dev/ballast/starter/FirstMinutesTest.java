@@ -3,9 +3,9 @@ package dev.ballast.starter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.testkit.ReferenceSettlement;
-import dev.ballast.samples.SampleGenerator;
 import dev.ballast.jobs.settlement.SettlementJobType;
+import dev.ballast.samples.SampleGenerator;
+import dev.ballast.testkit.ReferenceSettlement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.job.source.Csv;
 import dev.ballast.samples.SampleGenerator;
 import dev.ballast.testkit.TestPostgres;
-import dev.ballast.job.source.Csv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

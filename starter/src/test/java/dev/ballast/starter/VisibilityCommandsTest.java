@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.samples.SampleGenerator;
 import dev.ballast.api.JobSearchAttributes;
+import dev.ballast.samples.SampleGenerator;
 import dev.ballast.starter.commands.ListCommand;
 import dev.ballast.testkit.RealTemporalServer;
 import dev.ballast.testkit.TestTemporal;

@@ -1,11 +1,9 @@
 package dev.ballast.testkit;
 
-import dev.ballast.engine.plan.StagedPlan;
 import dev.ballast.activities.ChunkActivitiesImpl;
 import dev.ballast.activities.CommitActivitiesImpl;
 import dev.ballast.activities.MergeActivitiesImpl;
 import dev.ballast.activities.PlanActivitiesImpl;
-import dev.ballast.engine.JobTypes;
 import dev.ballast.api.activity.ChunkActivities;
 import dev.ballast.api.activity.CommitActivities;
 import dev.ballast.api.activity.MergeActivities;
@@ -21,6 +19,8 @@ import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.MergeRequest;
 import dev.ballast.api.model.MergeResult;
 import dev.ballast.api.model.PlanResult;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.plan.StagedPlan;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;

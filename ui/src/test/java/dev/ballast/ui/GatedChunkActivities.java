@@ -1,12 +1,12 @@
 package dev.ballast.ui;
 
 import dev.ballast.activities.ChunkActivitiesImpl;
-import dev.ballast.engine.JobTypes;
 import dev.ballast.api.model.ChunkCheckpoint;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.ChunkResult;
 import dev.ballast.api.model.ChunkTask;
 import dev.ballast.api.model.Counts;
+import dev.ballast.engine.JobTypes;
 import io.temporal.activity.Activity;
 import jakarta.inject.Inject;
 import java.util.Set;

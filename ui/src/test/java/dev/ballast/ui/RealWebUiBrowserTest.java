@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
+import dev.ballast.job.policy.Stage;
 import dev.ballast.testkit.RealTemporalServer;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import java.nio.charset.StandardCharsets;

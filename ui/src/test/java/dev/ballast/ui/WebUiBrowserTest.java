@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.api.model.JobResult;
-import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.embedded.EmbeddedTemporal;
+import dev.ballast.job.policy.Stage;
 import io.temporal.api.history.v1.History;
 import java.nio.file.Path;
 import java.util.List;

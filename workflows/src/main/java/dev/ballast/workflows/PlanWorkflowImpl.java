@@ -4,8 +4,8 @@ import dev.ballast.api.TaskQueues;
 import dev.ballast.api.activity.PlanActivities;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.PlanResult;
-import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.PlanWorkflow;
+import dev.ballast.job.policy.Stage;
 import io.temporal.workflow.Workflow;
 
 /**

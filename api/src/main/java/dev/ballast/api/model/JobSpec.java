@@ -1,8 +1,8 @@
 package dev.ballast.api.model;
 
-import dev.ballast.job.policy.StagePolicy;
-import dev.ballast.job.policy.Stage;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.ballast.job.policy.Stage;
+import dev.ballast.job.policy.StagePolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.ballast.engine.files;
 
-import dev.ballast.engine.Failures;
 import dev.ballast.api.ErrorType;
+import dev.ballast.engine.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;

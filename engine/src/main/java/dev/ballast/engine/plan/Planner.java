@@ -1,17 +1,17 @@
 package dev.ballast.engine.plan;
 
-import dev.ballast.engine.Failures;
-import dev.ballast.engine.files.InputResolver;
-import dev.ballast.engine.files.StagingLayout;
-import dev.ballast.job.JobType;
-import dev.ballast.engine.JobTypes;
-import dev.ballast.engine.params.TypedParameters;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.InputFile;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.PlanRef;
 import dev.ballast.api.model.PlanResult;
+import dev.ballast.engine.Failures;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.files.InputResolver;
+import dev.ballast.engine.files.StagingLayout;
+import dev.ballast.engine.params.TypedParameters;
+import dev.ballast.job.JobType;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,14 +1,14 @@
 package dev.ballast.engine.stage;
 
-import dev.ballast.job.Accumulator;
-import dev.ballast.job.Segment;
-import dev.ballast.engine.files.Fingerprints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.ballast.engine.files.AtomicFiles;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.Counts;
+import dev.ballast.engine.files.AtomicFiles;
+import dev.ballast.engine.files.Fingerprints;
+import dev.ballast.job.Accumulator;
+import dev.ballast.job.Segment;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

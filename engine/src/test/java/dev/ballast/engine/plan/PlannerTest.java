@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.engine.FakeJobType;
-import dev.ballast.engine.files.StagingLayout;
-import dev.ballast.engine.JobTypes;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.InputFile;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.PlanResult;
+import dev.ballast.engine.FakeJobType;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.files.StagingLayout;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

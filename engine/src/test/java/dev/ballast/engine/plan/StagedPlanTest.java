@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.engine.files.Manifest;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.Counts;
 import dev.ballast.api.model.InputFile;
 import dev.ballast.api.model.OutputFile;
 import dev.ballast.api.model.PlanRef;
+import dev.ballast.engine.files.Manifest;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;

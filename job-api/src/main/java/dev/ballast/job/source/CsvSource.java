@@ -1,8 +1,8 @@
 package dev.ballast.job.source;
 
 import dev.ballast.job.Cursor;
-import dev.ballast.job.SourceRecord;
 import dev.ballast.job.RecordSource;
+import dev.ballast.job.SourceRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.ballast.job.source;
 
-import dev.ballast.job.Cursor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.ballast.job.Cursor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,11 +2,11 @@ package dev.ballast.starter.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.ballast.job.ExceptionPolicy;
-import dev.ballast.job.JobType;
 import dev.ballast.engine.JobTypes;
 import dev.ballast.engine.params.Parameter;
 import dev.ballast.engine.params.TypedParameters;
+import dev.ballast.job.ExceptionPolicy;
+import dev.ballast.job.JobType;
 import dev.ballast.job.policy.RetrySpec;
 import dev.ballast.job.policy.Stage;
 import dev.ballast.job.policy.StagePolicy;

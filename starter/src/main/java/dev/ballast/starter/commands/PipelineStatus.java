@@ -2,8 +2,8 @@ package dev.ballast.starter.commands;
 
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.OutputFile;
-import dev.ballast.api.model.PipelineProgress;
 import dev.ballast.api.model.PipelineProgress.StageProgress;
+import dev.ballast.api.model.PipelineProgress;
 import dev.ballast.api.model.PipelineResult;
 import dev.ballast.starter.JobConnection;
 import dev.ballast.starter.JobFailures;

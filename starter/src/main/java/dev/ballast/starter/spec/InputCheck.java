@@ -1,8 +1,8 @@
 package dev.ballast.starter.spec;
 
+import dev.ballast.api.model.JobSpec;
 import dev.ballast.engine.files.InputResolver;
 import dev.ballast.engine.files.StagingLayout;
-import dev.ballast.api.model.JobSpec;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;

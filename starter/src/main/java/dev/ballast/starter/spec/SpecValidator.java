@@ -2,10 +2,10 @@ package dev.ballast.starter.spec;
 
 import com.google.inject.Guice;
 import dev.ballast.activities.ActivitiesModule;
-import dev.ballast.job.JobType;
+import dev.ballast.api.model.JobSpec;
 import dev.ballast.engine.JobTypes;
 import dev.ballast.engine.params.TypedParameters;
-import dev.ballast.api.model.JobSpec;
+import dev.ballast.job.JobType;
 import dev.ballast.job.policy.Stage;
 import dev.ballast.job.policy.StagePolicy;
 import java.util.LinkedHashMap;

@@ -3,15 +3,15 @@ package dev.ballast.worker.failover;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.testkit.TestPostgres;
 import dev.ballast.api.TaskQueues;
 import dev.ballast.api.model.JobResult;
 import dev.ballast.api.model.JobSpec;
+import dev.ballast.api.workflow.JobWorkflow;
+import dev.ballast.embedded.EmbeddedTemporal;
 import dev.ballast.job.policy.RetrySpec;
 import dev.ballast.job.policy.StagePolicy;
 import dev.ballast.job.policy.TimeoutSpec;
-import dev.ballast.api.workflow.JobWorkflow;
-import dev.ballast.embedded.EmbeddedTemporal;
+import dev.ballast.testkit.TestPostgres;
 import dev.ballast.worker.TemporalConnections;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.PendingActivityState;

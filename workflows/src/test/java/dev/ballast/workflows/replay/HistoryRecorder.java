@@ -1,8 +1,8 @@
 package dev.ballast.workflows.replay;
 
 import dev.ballast.api.WorkflowRuns;
-import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
+import dev.ballast.job.policy.Stage;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;
 import java.io.IOException;

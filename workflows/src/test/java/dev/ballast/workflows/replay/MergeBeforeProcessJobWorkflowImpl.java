@@ -8,10 +8,10 @@ import dev.ballast.api.model.MergeRequest;
 import dev.ballast.api.model.MergeStageInput;
 import dev.ballast.api.model.PlanResult;
 import dev.ballast.api.model.ProcessProgress;
-import dev.ballast.job.policy.Stage;
 import dev.ballast.api.workflow.JobWorkflow;
 import dev.ballast.api.workflow.MergeWorkflow;
 import dev.ballast.api.workflow.PlanWorkflow;
+import dev.ballast.job.policy.Stage;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 

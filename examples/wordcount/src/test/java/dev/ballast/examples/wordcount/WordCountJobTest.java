@@ -1,7 +1,5 @@
 package dev.ballast.examples.wordcount;
 
-import dev.ballast.engine.params.TypedParameters;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,20 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
 import dev.ballast.activities.ActivitiesModule;
-import dev.ballast.engine.files.ManifestVerifier;
-import dev.ballast.job.JobType;
-import dev.ballast.engine.JobTypes;
-import dev.ballast.testkit.JobHarness;
-import dev.ballast.job.Segment;
-import dev.ballast.job.ChunkContext;
-import dev.ballast.job.Sink;
-import dev.ballast.job.SourceRecord;
-import dev.ballast.job.source.CsvRow;
 import dev.ballast.api.model.ChunkCheckpoint;
 import dev.ballast.api.model.ChunkResult;
 import dev.ballast.api.model.Counts;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.PlanResult;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.files.ManifestVerifier;
+import dev.ballast.engine.params.TypedParameters;
+import dev.ballast.job.ChunkContext;
+import dev.ballast.job.JobType;
+import dev.ballast.job.Segment;
+import dev.ballast.job.Sink;
+import dev.ballast.job.SourceRecord;
+import dev.ballast.job.source.CsvRow;
+import dev.ballast.testkit.JobHarness;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;

@@ -1,12 +1,9 @@
 package dev.ballast.jobs.load;
 
-import dev.ballast.job.source.Csv;
-import dev.ballast.job.source.CsvRow;
-import dev.ballast.job.source.CsvSource;
-import dev.ballast.job.Cursor;
-import dev.ballast.job.Outcome;
 import dev.ballast.job.ChunkContext;
+import dev.ballast.job.Cursor;
 import dev.ballast.job.JobType;
+import dev.ballast.job.Outcome;
 import dev.ballast.job.RecordProcessor;
 import dev.ballast.job.RecordSource;
 import dev.ballast.job.Segment;
@@ -16,6 +13,9 @@ import dev.ballast.job.policy.RetrySpec;
 import dev.ballast.job.policy.Stage;
 import dev.ballast.job.policy.StagePolicy;
 import dev.ballast.job.policy.TimeoutSpec;
+import dev.ballast.job.source.Csv;
+import dev.ballast.job.source.CsvRow;
+import dev.ballast.job.source.CsvSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;

@@ -1,25 +1,25 @@
 package dev.ballast.jobs.load;
 
-import dev.ballast.job.JobFailure;
-import dev.ballast.testkit.TestPostgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.engine.files.ManifestVerifier;
-import dev.ballast.engine.JobTypes;
-import dev.ballast.job.ChunkContext;
-import dev.ballast.job.Sink;
-import dev.ballast.job.SourceRecord;
-import dev.ballast.job.source.CsvRow;
-import dev.ballast.testkit.JobHarness;
-import dev.ballast.job.Segment;
 import dev.ballast.api.model.ChunkCheckpoint;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.ChunkResult;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.PlanResult;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.files.ManifestVerifier;
+import dev.ballast.job.ChunkContext;
+import dev.ballast.job.JobFailure;
+import dev.ballast.job.Segment;
+import dev.ballast.job.Sink;
+import dev.ballast.job.SourceRecord;
+import dev.ballast.job.source.CsvRow;
+import dev.ballast.testkit.JobHarness;
+import dev.ballast.testkit.TestPostgres;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;

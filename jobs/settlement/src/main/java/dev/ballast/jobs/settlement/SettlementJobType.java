@@ -1,15 +1,15 @@
 package dev.ballast.jobs.settlement;
 
+import dev.ballast.job.ChunkContext;
 import dev.ballast.job.Cursor;
 import dev.ballast.job.ExceptionPolicy;
-import dev.ballast.job.source.CsvSplitter;
-import dev.ballast.job.source.Line;
-import dev.ballast.job.source.Excerpt;
-import dev.ballast.job.source.LineSource;
-import dev.ballast.job.ChunkContext;
 import dev.ballast.job.JobType;
 import dev.ballast.job.RecordProcessor;
 import dev.ballast.job.RecordSource;
+import dev.ballast.job.source.CsvSplitter;
+import dev.ballast.job.source.Excerpt;
+import dev.ballast.job.source.Line;
+import dev.ballast.job.source.LineSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;

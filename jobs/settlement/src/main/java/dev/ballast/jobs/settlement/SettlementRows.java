@@ -1,10 +1,10 @@
 package dev.ballast.jobs.settlement;
 
-import dev.ballast.job.source.CsvSplitter;
-import dev.ballast.job.source.Line;
 import dev.ballast.job.Outcome;
 import dev.ballast.job.RecordProcessor;
 import dev.ballast.job.SourceRecord;
+import dev.ballast.job.source.CsvSplitter;
+import dev.ballast.job.source.Line;
 import dev.ballast.job.source.Swar;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.engine.files.StagingLayout;
-import dev.ballast.samples.SampleGenerator;
-import dev.ballast.engine.stage.StagedRecords;
 import dev.ballast.api.ErrorType;
 import dev.ballast.api.model.ChunkCheckpoint;
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.ChunkResult;
 import dev.ballast.api.model.Counts;
+import dev.ballast.engine.files.StagingLayout;
+import dev.ballast.engine.stage.StagedRecords;
+import dev.ballast.samples.SampleGenerator;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;

@@ -1,13 +1,12 @@
 package dev.ballast.jobs.settlement;
 
-import dev.ballast.engine.params.TypedParameters;
-
-import dev.ballast.samples.SampleGenerator;
-import dev.ballast.testkit.ReferenceSettlement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.Counts;
+import dev.ballast.engine.params.TypedParameters;
+import dev.ballast.samples.SampleGenerator;
+import dev.ballast.testkit.ReferenceSettlement;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;

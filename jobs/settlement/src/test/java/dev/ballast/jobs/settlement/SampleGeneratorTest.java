@@ -1,13 +1,12 @@
 package dev.ballast.jobs.settlement;
 
-import dev.ballast.samples.SampleGenerator;
-
-import dev.ballast.testkit.ReferenceSettlement;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.samples.SampleGenerator;
+import dev.ballast.testkit.ReferenceSettlement;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,12 +1,7 @@
 package dev.ballast.jobs.settlement;
 
-import dev.ballast.activities.MergeActivitiesImpl;
-
 import dev.ballast.activities.ChunkActivitiesImpl;
-
-import dev.ballast.engine.files.StagingLayout;
-import dev.ballast.engine.JobTypes;
-import dev.ballast.jobs.settlement.SettlementJobType;
+import dev.ballast.activities.MergeActivitiesImpl;
 import dev.ballast.api.activity.ChunkActivities;
 import dev.ballast.api.activity.MergeActivities;
 import dev.ballast.api.model.ChunkRef;
@@ -15,6 +10,9 @@ import dev.ballast.api.model.ChunkTask;
 import dev.ballast.api.model.Counts;
 import dev.ballast.api.model.MergeRequest;
 import dev.ballast.api.model.MergeResult;
+import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.files.StagingLayout;
+import dev.ballast.jobs.settlement.SettlementJobType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;

@@ -1,12 +1,11 @@
 package dev.ballast.jobs.settlement;
 
-import dev.ballast.engine.params.TypedParameters;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.engine.params.TypedParameters;
 import dev.ballast.engine.stage.JsonText;
 import java.math.BigDecimal;
 import java.util.HashMap;

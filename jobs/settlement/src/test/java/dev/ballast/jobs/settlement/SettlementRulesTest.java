@@ -1,11 +1,10 @@
 package dev.ballast.jobs.settlement;
 
-import dev.ballast.engine.params.TypedParameters;
-
-import dev.ballast.testkit.ReferenceSettlement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.api.model.Counts;
+import dev.ballast.engine.params.TypedParameters;
+import dev.ballast.testkit.ReferenceSettlement;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

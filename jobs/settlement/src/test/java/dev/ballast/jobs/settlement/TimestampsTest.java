@@ -1,8 +1,8 @@
 package dev.ballast.jobs.settlement;
 
-import dev.ballast.testkit.ReferenceSettlement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ballast.testkit.ReferenceSettlement;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Arrays;
