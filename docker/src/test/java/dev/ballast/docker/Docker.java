@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
@@ -154,13 +157,32 @@ final class Docker {
     }
   }
 
-  /** A port free on loopback now (host networking: every container listens on the machine's loopback). */
+  /** Ports handed out by {@link #freePort}, never handed out twice. */
+  private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port free on loopback now (host networking: every container listens on the machine's
+   * loopback), taken below the kernel's ephemeral range (32768 and up on Linux): a port the kernel
+   * picked for a listening socket of ours would be free again once we close it, and every
+   * outgoing connection of the containers (gRPC, JDBC) takes its local port from that range, so
+   * one of them could take it before the container that was given it binds it.
+   */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 500; attempt++) {
+      int port = random.nextInt(20_000, 32_000);
+      if (GIVEN.contains(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        if (GIVEN.add(port)) {
+          return socket.getLocalPort();
+        }
+      } catch (IOException taken) {
+        // in use: try another
+      }
     }
+    throw new IllegalStateException("no free port between 20000 and 32000 on loopback");
   }
 
   private static List<String> prefixed(String first, String... rest) {
