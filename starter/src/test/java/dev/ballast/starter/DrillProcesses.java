@@ -121,7 +121,8 @@ final class DrillProcesses implements AutoCloseable {
     }
   }
 
-  private static Set<String> pollers(WorkflowServiceStubs stubs, String queue, TaskQueueType type) {
+  /** The identities the server lists as polling {@code queue} of namespace default for {@code type} tasks. */
+  static Set<String> pollers(WorkflowServiceStubs stubs, String queue, TaskQueueType type) {
     return stubs.blockingStub().withDeadlineAfter(5, TimeUnit.SECONDS)
         .describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
             .setNamespace("default")

@@ -27,9 +27,6 @@ import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.TaskQueueType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.taskqueue.v1.PollerInfo;
-import io.temporal.api.taskqueue.v1.TaskQueue;
-import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
@@ -398,16 +395,9 @@ class RealServerDurabilityIT {
 
   /** The identities of the workers polling {@code queue} for {@code type} tasks. */
   private static Set<String> pollers(String queue, TaskQueueType type) {
-    return stubs.blockingStub().withDeadlineAfter(5, TimeUnit.SECONDS)
-        .describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
-            .setNamespace("default")
-            .setTaskQueue(TaskQueue.newBuilder().setName(queue))
-            .setTaskQueueType(type)
-            .build())
-        .getPollersList().stream()
-        .map(PollerInfo::getIdentity)
-        .filter(workerIds::contains)
-        .collect(java.util.stream.Collectors.toSet());
+    Set<String> ours = new java.util.TreeSet<>(DrillProcesses.pollers(stubs, queue, type));
+    ours.retainAll(workerIds);
+    return ours;
   }
 
   /**
