@@ -54,20 +54,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
 
   static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
-  /** As a job's alerts: a few short attempts; an undelivered alert is logged, never waited on long. */
-  private static final ActivityOptions ALERT_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.JOBS)
-          .setStartToCloseTimeout(Duration.ofSeconds(15))
-          .setScheduleToCloseTimeout(Duration.ofMinutes(1))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setBackoffCoefficient(2)
-                  .setMaximumAttempts(3)
-                  .build())
-          .setSummary("drill alert")
-          .build();
+  private static final ActivityOptions ALERT_OPTIONS = StageOptions.alertOptions("drill alert");
 
   @Override
   public DrillReport run(DrillRequest request) {

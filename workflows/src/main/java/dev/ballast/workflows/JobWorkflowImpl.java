@@ -33,7 +33,6 @@ import dev.ballast.api.workflow.ProcessWorkflow;
 import dev.ballast.job.policy.Stage;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.common.RetryOptions;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -101,23 +100,7 @@ public class JobWorkflowImpl implements JobWorkflow {
   /** The counter a missed deadline raises (in the worker's SDK metrics). */
   public static final String DEADLINE_MISSED_METRIC = "ballast_deadline_missed";
 
-  /**
-   * Alerts are best effort: a few quick attempts, each bounded, so that a dead webhook delays the
-   * end of a job by seconds, never fails it.
-   */
-  private static final ActivityOptions ALERT_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.JOBS)
-          .setStartToCloseTimeout(Duration.ofSeconds(15))
-          .setScheduleToCloseTimeout(Duration.ofMinutes(1))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setBackoffCoefficient(2)
-                  .setMaximumAttempts(3)
-                  .build())
-          .setSummary("job alert")
-          .build();
+  private static final ActivityOptions ALERT_OPTIONS = StageOptions.alertOptions("job alert");
 
   private JobSpec spec;
   private String jobId;

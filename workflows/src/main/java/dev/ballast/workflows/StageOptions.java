@@ -1,15 +1,36 @@
 package dev.ballast.workflows;
 
+import dev.ballast.api.TaskQueues;
 import dev.ballast.job.policy.RetrySpec;
 import dev.ballast.job.policy.StagePolicy;
 import dev.ballast.job.policy.TimeoutSpec;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import java.time.Duration;
 
 /** Turns a declared {@link StagePolicy} into the activity options Temporal applies. */
 final class StageOptions {
   private StageOptions() {}
+
+  /**
+   * Alerts are best effort: a few quick attempts, each bounded, so that a dead webhook delays the
+   * end of a job or drill by seconds, never fails it.
+   */
+  static ActivityOptions alertOptions(String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(TaskQueues.JOBS)
+        .setStartToCloseTimeout(Duration.ofSeconds(15))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(Duration.ofSeconds(1))
+                .setBackoffCoefficient(2)
+                .setMaximumAttempts(3)
+                .build())
+        .setSummary(summary)
+        .build();
+  }
 
   /**
    * Activity options for a stage. Cancellation waits until the activity acknowledges it (chunk
