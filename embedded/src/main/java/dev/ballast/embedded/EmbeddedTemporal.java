@@ -6,6 +6,10 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.temporal.api.enums.v1.TaskQueueType;
 import io.temporal.api.taskqueue.v1.PollerInfo;
 import io.temporal.internal.testservice.GRPCServerHelper;
@@ -34,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * <p>{@code TestServer.createPortBoundServer} binds every interface, so this class wires the test
  * services into a gRPC server of its own bound to one address. The same services are also served
  * in process ({@link #inProcessChannel()}), for a worker and client running in this JVM.
+ *
+ * <p>The server's network threads are its own and end with {@link #close()}. gRPC's shared default
+ * threads would outlive it by a second, and a JVM that exits while a thread waits in native code
+ * (here: for network events) waits a further 0.3 s before it halts: a cost every {@code ballast
+ * run} would pay.
  */
 public final class EmbeddedTemporal implements AutoCloseable {
   /** The loopback address the service binds by default. */
@@ -44,6 +53,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
   private final TestServicesStarter services;
   private final PollerRegistry pollers;
   private final Server server;
+  private final Network network;
   private final InProcessGRPCServer inProcess;
   private final String host;
   private final int port;
@@ -53,12 +63,14 @@ public final class EmbeddedTemporal implements AutoCloseable {
       TestServicesStarter services,
       PollerRegistry pollers,
       Server server,
+      Network network,
       InProcessGRPCServer inProcess,
       String host,
       int port) {
     this.services = services;
     this.pollers = pollers;
     this.server = server;
+    this.network = network;
     this.inProcess = inProcess;
     this.host = host;
     this.port = port;
@@ -97,8 +109,13 @@ public final class EmbeddedTemporal implements AutoCloseable {
     PollerRegistry pollers = new PollerRegistry(Clock.systemUTC());
     ServerInterceptor recordPolls = pollers.interceptor();
     ServerInterceptor describeTaskQueue = pollers.describeTaskQueue();
+    Network network = new Network();
     try {
-      NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port));
+      NettyServerBuilder builder =
+          NettyServerBuilder.forAddress(new InetSocketAddress(bind, port))
+              .channelType(NioServerSocketChannel.class)
+              .bossEventLoopGroup(network.accept)
+              .workerEventLoopGroup(network.connections);
       if (certChain != null) {
         builder.useTransportSecurity(certChain, privateKey);
       }
@@ -119,16 +136,35 @@ public final class EmbeddedTemporal implements AutoCloseable {
       }
       // A wildcard bind is reached through loopback from this machine.
       String host = bind.isAnyLocalAddress() ? LOOPBACK : bind.getHostAddress();
-      EmbeddedTemporal embedded = new EmbeddedTemporal(services, pollers, server, inProcess, host, server.getPort());
+      EmbeddedTemporal embedded =
+          new EmbeddedTemporal(services, pollers, server, network, inProcess, host, server.getPort());
       log.info("Embedded Temporal service listening on {} (bound to {})", embedded.address(), bindHost);
       return embedded;
     } catch (IOException e) {
+      network.close();
       services.close();
       throw new UncheckedIOException(
           "cannot start the embedded Temporal service on " + bindHost + ":" + port + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
+      network.close();
       services.close();
       throw e;
+    }
+  }
+
+  /** The server's own network threads: one accepts connections, the others serve them. */
+  private static final class Network {
+    final EventLoopGroup accept =
+        new NioEventLoopGroup(1, new DefaultThreadFactory("ballast-embedded-accept", true));
+    final EventLoopGroup connections =
+        new NioEventLoopGroup(0, new DefaultThreadFactory("ballast-embedded-network", true));
+
+    /** Ends both groups' threads, waiting up to a few seconds for them (after the server stopped). */
+    void close() {
+      var a = accept.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+      var c = connections.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+      a.awaitUninterruptibly(5, TimeUnit.SECONDS);
+      c.awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
   }
 
@@ -183,6 +219,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
       inProcess.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
+      network.close();
       services.close();
     }
     log.info("Embedded Temporal service on {} stopped", address());

@@ -101,6 +101,8 @@ public class RunCommand extends BaseCommand {
     HealthServer health = null;
     AtomicBoolean finished = new AtomicBoolean();
     AtomicBoolean started = new AtomicBoolean();
+    // Whether the job's workflow has closed: its worker then has nothing left to drain.
+    boolean jobClosed = false;
     // The job's exit code while --keep-ui holds the UI up: Ctrl-C then exits with it.
     AtomicInteger keptCode = new AtomicInteger(-1);
     Thread hook = null;
@@ -164,6 +166,7 @@ public class RunCommand extends BaseCommand {
       }
       out().flush();
       int code = JobFollower.follow(client, spec.id(), out(), err(), terminal());
+      jobClosed = true;
       finished.set(true);
       if (keepUi && ui != null) {
         keptCode.set(code);
@@ -189,7 +192,9 @@ public class RunCommand extends BaseCommand {
       if (ui != null) {
         ui.close();
       }
-      if (worker != null) {
+      if (worker != null && jobClosed) {
+        worker.stopWithoutDrain();
+      } else if (worker != null) {
         worker.stop();
       }
       if (health != null) {
