@@ -27,7 +27,8 @@ import java.util.zip.CRC32C;
  * number an editor shows. A file holding only a header has no chunks.
  *
  * <p>The bytes are scanned eight at a time (SWAR) to count and find line feeds; the digests take
- * whole buffers. Instances are immutable and thread-safe; each call allocates its own buffer.
+ * whole buffers, the SHA-256 of a large file on a thread of its own. Instances are immutable and
+ * thread-safe; each call allocates its own buffers.
  */
 public final class FileScanner {
   /** Default read buffer: 1 MiB. */
@@ -39,18 +40,38 @@ public final class FileScanner {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+  /**
+   * Default size from which a file's SHA-256 is computed on a second thread ({@link
+   * HashingReader}): 8 MiB, where the thread's cost is well below what it saves (a 350 MB file is
+   * planned in ~0.25 s instead of ~0.45 s on two cores); many small files are scanned on one.
+   */
+  public static final long DEFAULT_HASH_ON_OWN_THREAD_FROM = 8L << 20;
+
   private final int bufferBytes;
+  private final long hashOnOwnThreadFrom;
 
   public FileScanner() {
-    this(DEFAULT_BUFFER_BYTES);
+    this(DEFAULT_BUFFER_BYTES, DEFAULT_HASH_ON_OWN_THREAD_FROM);
   }
 
   /** A scanner reading {@code bufferBytes} at a time (small values are for tests). */
   public FileScanner(int bufferBytes) {
+    this(bufferBytes, DEFAULT_HASH_ON_OWN_THREAD_FROM);
+  }
+
+  /**
+   * A scanner reading {@code bufferBytes} at a time that hashes files of at least {@code
+   * hashOnOwnThreadFrom} bytes on a second thread (0: every file).
+   */
+  public FileScanner(int bufferBytes, long hashOnOwnThreadFrom) {
     if (bufferBytes < 1) {
       throw new IllegalArgumentException("bufferBytes must be at least 1");
     }
+    if (hashOnOwnThreadFrom < 0) {
+      throw new IllegalArgumentException("hashOnOwnThreadFrom must not be negative");
+    }
     this.bufferBytes = bufferBytes;
+    this.hashOnOwnThreadFrom = hashOnOwnThreadFrom;
   }
 
   /**
@@ -83,76 +104,106 @@ public final class FileScanner {
     if (chunkBytes < 1) {
       throw new IllegalArgumentException("chunkBytes must be at least 1");
     }
-    MessageDigest sha = Fingerprints.sha256Digest();
-    CRC32C crc = new CRC32C();
-    List<Chunk> chunks = new ArrayList<>();
-    ByteBuffer buffer = ByteBuffer.allocate(bufferBytes);
-    byte[] a = buffer.array();
-
-    boolean inHeader = true;
-    long lineFeeds = 0; // LFs before the current position
-    long chunkStart = -1;
-    long chunkFirstLine = 0;
-    long target = 0; // offset of the first byte at which an LF may end the chunk
-    long base = 0; // file offset of a[0]
-
+    Chunker chunker = new Chunker(chunkBytes);
+    String sha256;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      int n;
-      while ((n = channel.read(buffer.clear())) >= 0) {
-        if (n == 0) {
-          continue;
+      if (channel.size() >= hashOnOwnThreadFrom) {
+        try (HashingReader reader = new HashingReader(channel, bufferBytes)) {
+          ByteBuffer buffer;
+          while ((buffer = reader.next()) != null) {
+            chunker.accept(buffer.array(), buffer.limit());
+            onRead.accept(buffer.limit());
+          }
+          sha256 = reader.sha256();
         }
-        sha.update(a, 0, n);
-        int i = 0;
-        while (i < n) {
-          if (inHeader) {
-            int lf = indexOfLf(a, i, n);
-            if (lf < 0) {
-              i = n;
-              continue;
-            }
-            inHeader = false;
-            lineFeeds++;
-            i = lf + 1;
-            chunkStart = base + i;
-            chunkFirstLine = lineFeeds + 1;
-            target = chunkStart + chunkBytes - 1;
-            crc.reset();
-            continue;
+      } else {
+        MessageDigest sha = Fingerprints.sha256Digest();
+        ByteBuffer buffer = ByteBuffer.allocate(bufferBytes);
+        byte[] a = buffer.array();
+        int n;
+        while ((n = channel.read(buffer.clear())) >= 0) {
+          if (n > 0) {
+            sha.update(a, 0, n);
+            chunker.accept(a, n);
+            onRead.accept(n);
           }
-          long targetIndex = target - base;
-          if (targetIndex > i) {
-            // Bulk part of the chunk: no LF here can end it, only count them.
-            int to = (int) Math.min(n, targetIndex);
-            lineFeeds += countLf(a, i, to);
-            crc.update(a, i, to - i);
-            i = to;
-            continue;
-          }
+        }
+        sha256 = Fingerprints.hex(sha.digest());
+      }
+    }
+    return new Scan(chunker.base, sha256, chunker.lineFeeds, chunker.finish());
+  }
+
+  /** Cuts the file into chunks as its buffers go by, counting line feeds and each chunk's CRC-32C. */
+  private static final class Chunker {
+    private final long chunkBytes;
+    private final CRC32C crc = new CRC32C();
+    private final List<Chunk> chunks = new ArrayList<>();
+    private boolean inHeader = true;
+    private long lineFeeds; // LFs before the current position
+    private long chunkStart = -1;
+    private long chunkFirstLine;
+    private long target; // offset of the first byte at which an LF may end the chunk
+    private long base; // file offset of the next buffer's first byte
+
+    Chunker(long chunkBytes) {
+      this.chunkBytes = chunkBytes;
+    }
+
+    /** The next {@code n} bytes of the file, in {@code a[0, n)}. */
+    void accept(byte[] a, int n) {
+      int i = 0;
+      while (i < n) {
+        if (inHeader) {
           int lf = indexOfLf(a, i, n);
           if (lf < 0) {
-            crc.update(a, i, n - i);
             i = n;
             continue;
           }
-          crc.update(a, i, lf + 1 - i);
+          inHeader = false;
           lineFeeds++;
-          long end = base + lf + 1;
-          chunks.add(new Chunk(chunkStart, end, chunkFirstLine, Fingerprints.crc32cHex(crc.getValue())));
           i = lf + 1;
-          chunkStart = end;
+          chunkStart = base + i;
           chunkFirstLine = lineFeeds + 1;
           target = chunkStart + chunkBytes - 1;
           crc.reset();
+          continue;
         }
-        base += n;
-        onRead.accept(n);
+        long targetIndex = target - base;
+        if (targetIndex > i) {
+          // Bulk part of the chunk: no LF here can end it, only count them.
+          int to = (int) Math.min(n, targetIndex);
+          lineFeeds += countLf(a, i, to);
+          crc.update(a, i, to - i);
+          i = to;
+          continue;
+        }
+        int lf = indexOfLf(a, i, n);
+        if (lf < 0) {
+          crc.update(a, i, n - i);
+          i = n;
+          continue;
+        }
+        crc.update(a, i, lf + 1 - i);
+        lineFeeds++;
+        long end = base + lf + 1;
+        chunks.add(new Chunk(chunkStart, end, chunkFirstLine, Fingerprints.crc32cHex(crc.getValue())));
+        i = lf + 1;
+        chunkStart = end;
+        chunkFirstLine = lineFeeds + 1;
+        target = chunkStart + chunkBytes - 1;
+        crc.reset();
       }
+      base += n;
     }
-    if (!inHeader && chunkStart < base) {
-      chunks.add(new Chunk(chunkStart, base, chunkFirstLine, Fingerprints.crc32cHex(crc.getValue())));
+
+    /** The chunks, the last one ending at the end of the file. */
+    List<Chunk> finish() {
+      if (!inHeader && chunkStart < base) {
+        chunks.add(new Chunk(chunkStart, base, chunkFirstLine, Fingerprints.crc32cHex(crc.getValue())));
+      }
+      return List.copyOf(chunks);
     }
-    return new Scan(base, Fingerprints.hex(sha.digest()), lineFeeds, List.copyOf(chunks));
   }
 
   /**

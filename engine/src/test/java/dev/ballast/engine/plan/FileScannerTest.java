@@ -78,8 +78,18 @@ class FileScannerTest {
     return write(name, text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Scans twice, hashing on the reading thread and on a thread of its own; both scans must agree
+   * (and leave no hashing thread behind).
+   */
   private static FileScanner.Scan scan(Path file, long chunkBytes, int bufferBytes) throws IOException {
-    return new FileScanner(bufferBytes).scan(file, chunkBytes, n -> {});
+    FileScanner.Scan oneThread = new FileScanner(bufferBytes, Long.MAX_VALUE).scan(file, chunkBytes, n -> {});
+    FileScanner.Scan twoThreads = new FileScanner(bufferBytes, 0).scan(file, chunkBytes, n -> {});
+    assertEquals(oneThread, twoThreads);
+    assertTrue(
+        Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("ballast-plan-sha256")),
+        "a hashing thread outlived its scan");
+    return twoThreads;
   }
 
   private static List<String> texts(byte[] data, List<FileScanner.Chunk> chunks) {
@@ -207,9 +217,12 @@ class FileScannerTest {
     byte[] data = new byte[10_000];
     Arrays.fill(data, (byte) 'a');
     data[5] = '\n';
-    AtomicLong seen = new AtomicLong();
-    new FileScanner(1000).scan(write("p.csv", data), 100, seen::addAndGet);
-    assertEquals(10_000, seen.get());
+    Path file = write("p.csv", data);
+    for (long hashOnOwnThreadFrom : new long[] {0, Long.MAX_VALUE}) {
+      AtomicLong seen = new AtomicLong();
+      new FileScanner(1000, hashOnOwnThreadFrom).scan(file, 100, seen::addAndGet);
+      assertEquals(10_000, seen.get());
+    }
   }
 
   /** Random files, chunk sizes and buffer sizes, against the naive model. */
