@@ -190,8 +190,11 @@ public class JobFlags {
       return null;
     }
     if (type != null || !inputs.isEmpty() || output != null || chunkBytes != null || maxInFlight != null
-        || deadline != null) {
-      throw new CliException(ExitCodes.USAGE, "a pipeline spec takes no job flags but --id; set them in its stages");
+        || deadline != null || !alertWebhooks.isEmpty() || alertOnSuccess) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "a pipeline spec takes no job flags but --id; set them in its stages (alerts: each stage's"
+              + " \"alerts\")");
     }
     return PipelineSpecLoader.load(cwd.resolve(specFile), id, SpecValidator.discovered());
   }

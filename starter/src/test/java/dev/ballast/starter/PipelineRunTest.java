@@ -26,6 +26,24 @@ class PipelineRunTest {
   }
 
   @Test
+  void jobFlagsWithAPipelineSpecAreRefusedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+    SampleGenerator.write(dir.resolve("in.csv"), 100, 3);
+    Files.writeString(dir.resolve("nightly.json"), spec("merchant_id"));
+    for (List<String> flags :
+        List.of(
+            List.of("--alert-webhook", "http://127.0.0.1:9/hook"),
+            List.of("--alert-on-success"),
+            List.of("--chunk-bytes", "1m"))) {
+      List<String> args = new java.util.ArrayList<>(List.of("run", "nightly.json"));
+      args.addAll(flags);
+      Cli.Result r = Cli.run(Map.of(), dir, args.toArray(String[]::new));
+      assertEquals(ExitCodes.USAGE, r.code(), flags + ": " + r.out() + r.err());
+      assertTrue(r.err().contains("a pipeline spec takes no job flags but --id"), r.err());
+      assertFalse(Files.exists(dir.resolve("settled")), flags + ": nothing ran");
+    }
+  }
+
+  @Test
   void aFailedSecondStageResumesThereWithoutRerunningTheFirst(@TempDir Path dir) throws Exception {
     SampleGenerator.write(dir.resolve("in.csv"), 20_000, 3);
     Files.writeString(dir.resolve("nightly.json"), spec("merchant"));
