@@ -68,10 +68,17 @@ public final class PipelineRunner {
       // In process: no sockets between the worker and the service, and sticky execution on.
       worker.useInProcessChannel(service.inProcessChannel());
       worker.start();
+      boolean pipelineClosed = false;
       try {
-        return startAndFollow(worker.client(), spec, "the embedded Temporal service");
+        int code = startAndFollow(worker.client(), spec, "the embedded Temporal service");
+        pipelineClosed = true;
+        return code;
       } finally {
-        worker.stop();
+        if (pipelineClosed) {
+          worker.stopWithoutDrain(); // nothing left to drain: the pipeline's workflows have closed
+        } else {
+          worker.stop();
+        }
       }
     }
   }
