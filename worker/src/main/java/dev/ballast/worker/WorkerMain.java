@@ -59,6 +59,12 @@ public final class WorkerMain {
       log.error("{}", e.getMessage());
       System.exit(2);
       return;
+    } catch (RuntimeException e) {
+      // Exit rather than leave a process that stays up but never polls (its other threads would
+      // keep the JVM alive): a supervisor then restarts it and its health check says why.
+      log.error("Worker could not start: {}", e.toString(), e);
+      System.exit(1);
+      return;
     }
     GracefulShutdown.awaitSignal(
         "worker",

@@ -10,11 +10,15 @@ import io.temporal.worker.WorkerDeploymentOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which build a worker runs and whether it registers as a version of a Temporal Worker Deployment.
@@ -36,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  * @param mode whether to version
  */
 public record WorkerVersioning(String deployment, String buildId, Mode mode) {
+  private static final Logger log = LoggerFactory.getLogger(WorkerVersioning.class);
+
   /** The deployment name when {@code BALLAST_DEPLOYMENT} is not set. */
   public static final String DEFAULT_DEPLOYMENT = "ballast";
 
@@ -118,33 +124,62 @@ public record WorkerVersioning(String deployment, String buildId, Mode mode) {
     return commit == null || commit.isBlank() ? v : v + "+" + commit.trim();
   }
 
+  /** How long {@link #serverSupportsDeployments} keeps asking a server that answers "busy". */
+  static final Duration BUSY_WAIT = Duration.ofSeconds(60);
+
   /**
    * Whether the server has Worker Deployments: {@code DescribeWorkerDeployment} answers (or says
    * the deployment does not exist yet). The embedded service answers UNIMPLEMENTED; a server with
-   * the feature turned off answers FAILED_PRECONDITION or PERMISSION_DENIED.
+   * the feature turned off answers FAILED_PRECONDITION or PERMISSION_DENIED. A busy server (workers
+   * starting together get RESOURCE_EXHAUSTED, "too many requests issued to Worker Deployment") is
+   * asked again, after a growing, jittered pause, for up to {@link #BUSY_WAIT}.
    */
   public static boolean serverSupportsDeployments(WorkflowServiceStubs stubs, String namespace, String deployment) {
-    try {
-      stubs
-          .blockingStub()
-          .withDeadlineAfter(TemporalConnections.CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          .describeWorkerDeployment(
-              DescribeWorkerDeploymentRequest.newBuilder()
-                  .setNamespace(namespace)
-                  .setDeploymentName(deployment)
-                  .build());
-      return true;
-    } catch (StatusRuntimeException e) {
-      Status.Code code = e.getStatus().getCode();
-      if (code == Status.Code.NOT_FOUND) {
+    return serverSupportsDeployments(stubs, namespace, deployment, BUSY_WAIT);
+  }
+
+  static boolean serverSupportsDeployments(
+      WorkflowServiceStubs stubs, String namespace, String deployment, Duration busyWait) {
+    long deadline = System.nanoTime() + busyWait.toNanos();
+    long pauseMillis = 100;
+    while (true) {
+      try {
+        stubs
+            .blockingStub()
+            .withDeadlineAfter(TemporalConnections.CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            .describeWorkerDeployment(
+                DescribeWorkerDeploymentRequest.newBuilder()
+                    .setNamespace(namespace)
+                    .setDeploymentName(deployment)
+                    .build());
         return true;
+      } catch (StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        if (code == Status.Code.NOT_FOUND) {
+          return true;
+        }
+        if (code == Status.Code.UNIMPLEMENTED
+            || code == Status.Code.FAILED_PRECONDITION
+            || code == Status.Code.PERMISSION_DENIED) {
+          return false;
+        }
+        boolean busy =
+            code == Status.Code.RESOURCE_EXHAUSTED
+                || code == Status.Code.UNAVAILABLE
+                || code == Status.Code.DEADLINE_EXCEEDED
+                || code == Status.Code.ABORTED;
+        if (!busy || System.nanoTime() + pauseMillis * 1_000_000 > deadline) {
+          throw e;
+        }
+        log.debug("deployment {}: server busy ({}), asking again", deployment, e.getStatus());
       }
-      if (code == Status.Code.UNIMPLEMENTED
-          || code == Status.Code.FAILED_PRECONDITION
-          || code == Status.Code.PERMISSION_DENIED) {
-        return false;
+      try {
+        Thread.sleep(pauseMillis + ThreadLocalRandom.current().nextLong(pauseMillis));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while asking the server about worker deployments", e);
       }
-      throw e;
+      pauseMillis = Math.min(pauseMillis * 2, 2_000);
     }
   }
 

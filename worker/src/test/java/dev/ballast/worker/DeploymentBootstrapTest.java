@@ -2,10 +2,12 @@ package dev.ballast.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.deployment.v1.RoutingConfig;
@@ -31,9 +33,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The first version of a deployment makes itself current also when the server is slow to list it
- * and answers with errors meanwhile, and gives up at once on an error retrying cannot change. A
- * minimal frontend plays the server: it answers each describe with the next scripted answer.
+ * A worker's deployment calls against a busy server: whether the server has deployments at all
+ * ({@link WorkerVersioning#serverSupportsDeployments}) and the first version making itself current
+ * ({@link DeploymentBootstrap}) ask again while the server answers busy or not yet, and stop at
+ * once on an answer retrying cannot change. A minimal frontend plays the server: it answers each
+ * describe with the next scripted answer.
  */
 @Timeout(60)
 class DeploymentBootstrapTest {
@@ -116,6 +120,33 @@ class DeploymentBootstrapTest {
       stubs.shutdownNow();
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void workersStartingTogetherAreToldWhetherTheServerHasDeploymentsOnceItIsNoLongerBusy() throws Exception {
+    withFrontend(
+        (frontend, stubs) -> {
+          // What a real server answered a worker started beside two others.
+          Status busy =
+              Status.RESOURCE_EXHAUSTED.withDescription("too many requests issued to Worker Deployment 'ballast'");
+          frontend.describes.add(busy);
+          frontend.describes.add(busy);
+          frontend.describes.add(Status.NOT_FOUND);
+          assertTrue(WorkerVersioning.serverSupportsDeployments(stubs, "default", "ballast", Duration.ofSeconds(20)));
+          assertEquals(1, frontend.describes.size(), "asked until the third answer");
+
+          frontend.describes.clear();
+          frontend.describes.add(Status.UNIMPLEMENTED);
+          assertFalse(WorkerVersioning.serverSupportsDeployments(stubs, "default", "ballast", Duration.ofSeconds(20)));
+
+          frontend.describes.clear();
+          frontend.describes.add(busy);
+          StatusRuntimeException stillBusy =
+              assertThrows(
+                  StatusRuntimeException.class,
+                  () -> WorkerVersioning.serverSupportsDeployments(stubs, "default", "ballast", Duration.ofMillis(500)));
+          assertEquals(Status.Code.RESOURCE_EXHAUSTED, stillBusy.getStatus().getCode());
+        });
   }
 
   @Test
