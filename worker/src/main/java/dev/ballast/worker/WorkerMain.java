@@ -61,7 +61,7 @@ public final class WorkerMain {
       return;
     } catch (RuntimeException e) {
       // Exit rather than leave a process that stays up but never polls (its other threads would
-      // keep the JVM alive): a supervisor then restarts it and its health check says why.
+      // keep the JVM alive): a supervisor then restarts it, and the log says why.
       log.error("Worker could not start: {}", e.toString(), e);
       System.exit(1);
       return;
