@@ -78,6 +78,14 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
   static final String FINAL_REPORT_CHANGE = "no-final-progress-signal";
 
   /**
+   * Version marker of closing the stage (completing, failing or continuing as new) only once the
+   * progress signal in flight, if any, is delivered. Closing with a signal in flight had the
+   * closing workflow task refused when the delivery landed meanwhile (UNHANDLED_COMMAND, then a
+   * retried task) or, on the embedded service, an error logged when it landed after.
+   */
+  static final String REPORT_DELIVERED_CHANGE = "close-after-progress-signal";
+
+  /**
    * Version marker of the scalable stage: progress sent without blocking dispatch, reported at a
    * rate bounded over the whole stage, chunks lost to a non-activity failure failing the stage.
    */
@@ -175,6 +183,7 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
                 }
                 awaitQuietly(inFlight);
                 report(true);
+                awaitReportInFlight();
               })
           .run();
       throw failure;
@@ -182,6 +191,7 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
 
     if (moreToDispatch()) {
       Workflow.await(Workflow::isEveryHandlerFinished);
+      awaitReportInFlight();
       ProcessState next;
       if (request.chunks() != null) {
         next =
@@ -208,9 +218,20 @@ public class ProcessWorkflowImpl implements ProcessWorkflow {
       // the end of the stage back by a workflow task while it is delivered.
       showDetails(progress());
     }
+    awaitReportInFlight();
     return new ProcessResult(
         totals, chunkTotal, retriedChunks, redoneBytes, request.state().runs() + 1,
         failedOver.first(ProcessResult.MAX_LISTED), failedOver.size());
+  }
+
+  /** Waits until the progress signal sent last, if still in flight, is delivered or has failed. */
+  private void awaitReportInFlight() {
+    Promise<Void> sent = reportSent;
+    if (sent != null
+        && !sent.isCompleted()
+        && Workflow.getVersion(REPORT_DELIVERED_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      Workflow.await(sent::isCompleted);
+    }
   }
 
   /** Whether this run follows the scale change (recorded as a version marker on first use). */

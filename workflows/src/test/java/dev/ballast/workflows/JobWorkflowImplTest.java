@@ -39,6 +39,7 @@ import dev.ballast.job.policy.RetrySpec;
 import dev.ballast.job.policy.StagePolicy;
 import dev.ballast.job.policy.TimeoutSpec;
 import dev.ballast.workflows.replay.HistoryRecorder;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -152,6 +153,55 @@ class JobWorkflowImplTest {
     assertTrue(lastChunk > 0, "chunks ran");
     assertTrue(lastSignal < lastChunk, "no progress signal after the last chunk finished");
     assertTrue(marker, "the change is recorded as a version marker");
+  }
+
+  @Test
+  void theProcessStageClosesOnlyAfterItsLastProgressSignalIsDelivered() throws Exception {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(3));
+    FakeChunkActivities chunks = new FakeChunkActivities(3);
+    chunks.release = new CountDownLatch(1);
+    startWorkers(chunks);
+    JobWorkflow job = stub("job-sig");
+    WorkflowClient.start(job::run, spec("job-sig", null, null));
+    assertTrue(chunks.started.await(20, TimeUnit.SECONDS), "three chunks in flight");
+    String stage = JobWorkflow.stageId("job-sig", dev.ballast.job.policy.Stage.PROCESS);
+
+    // Hold the chunks until the stage's report interval (2 s of workflow time since it started,
+    // or since its last signal) has passed, then let all three finish at once: the first to
+    // finish sends a report, and the last ends the stage while that signal may be on its way.
+    long lastSignal = 0;
+    for (var event : client.fetchHistory(stage).getEvents()) {
+      if (event.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED
+          || event.getEventType() == EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED) {
+        lastSignal = event.getEventTime().getSeconds() * 1000 + event.getEventTime().getNanos() / 1_000_000;
+      }
+    }
+    long wait = lastSignal + 2_100 - System.currentTimeMillis();
+    assertTrue(wait < 5_000, "the last signal is recent: " + wait + " ms to wait");
+    Thread.sleep(Math.max(0, wait));
+    chunks.release.countDown();
+    assertEquals(Fixtures.total(3), WorkflowStub.fromTyped(job).getResult(JobResult.class).counts());
+    recordIfAsked("job-sig");
+
+    // Every signal the stage sent was delivered (or failed) before the stage closed, and no workflow
+    // task failed on the way: a stage completing with a signal in flight has its completion
+    // refused when the delivery lands meanwhile (UNHANDLED_COMMAND) and, when it lands after,
+    // makes the embedded service log an error.
+    int inFlight = 0;
+    int sent = 0;
+    for (var event : client.fetchHistory(stage).getEvents()) {
+      switch (event.getEventType()) {
+        case EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED -> { inFlight++; sent++; }
+        case EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED,
+            EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED -> inFlight--;
+        case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED ->
+            assertEquals(0, inFlight, "signals still in flight when the stage completed");
+        case EVENT_TYPE_WORKFLOW_TASK_FAILED ->
+            throw new AssertionError("a workflow task failed: " + event.getWorkflowTaskFailedEventAttributes());
+        default -> { }
+      }
+    }
+    assertTrue(sent >= 1, "a report was sent when the held chunks finished");
   }
 
   @Test
