@@ -20,14 +20,17 @@ import dev.ballast.worker.WorkerModule;
 import dev.ballast.worker.WorkerService;
 import dev.ballast.worker.WorkerSettings;
 import dev.ballast.worker.WorkflowWarmUp;
+import dev.ballast.worker.codec.CodecKeys;
 import dev.ballast.worker.observe.HealthServer;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -98,6 +101,7 @@ public class RunCommand extends BaseCommand {
     EmbeddedTemporal service = EmbeddedTemporal.start(0);
     WorkerService worker = null;
     UiServer ui = null;
+    CompletableFuture<UiServer> uiStart = null;
     HealthServer health = null;
     AtomicBoolean finished = new AtomicBoolean();
     AtomicBoolean started = new AtomicBoolean();
@@ -117,6 +121,11 @@ public class RunCommand extends BaseCommand {
       ConnectionSettings connection =
           ConnectionSettings.plain(service.address(), namespace)
               .withCodecKeys(temporal.connection(env()).codecKeys());
+      // The Web UI starts on a thread of its own while the worker starts and the job is started
+      // (it never fails the run: a UI that cannot start is a warning).
+      CodecKeys codecKeys = connection.codecKeys();
+      uiStart = startInBackground(() -> webUi.start(
+          service.address(), namespace, UiOptions.LOOPBACK, service::pollers, codecKeys, err()));
       worker =
           Guice.createInjector(new WorkerModule(settings, connection))
               .getInstance(WorkerService.class);
@@ -128,13 +137,9 @@ public class RunCommand extends BaseCommand {
         err().flush();
       }
       worker.start();
-      ui =
-          webUi.start(
-              service.address(), namespace, UiOptions.LOOPBACK, service::pollers,
-              connection.codecKeys(), err());
       WorkflowClient client = worker.client();
       WorkerService w = worker;
-      UiServer shownUi = ui;
+      CompletableFuture<UiServer> shownUi = uiStart;
       hook =
           new Thread(
               () -> {
@@ -142,8 +147,9 @@ public class RunCommand extends BaseCommand {
                 if (cancelled) {
                   cancelAndWait(client, spec.id());
                 }
-                if (shownUi != null) {
-                  shownUi.close();
+                UiServer startedUi = shownUi.join();
+                if (startedUi != null) {
+                  startedUi.close();
                 }
                 w.stop();
                 service.close();
@@ -157,6 +163,7 @@ public class RunCommand extends BaseCommand {
       Runtime.getRuntime().addShutdownHook(hook);
       Jobs.start(client, spec, job.rerun());
       started.set(true);
+      ui = uiStart.join();
       out().println("started job " + spec.id() + " on the embedded Temporal service");
       if (ui != null) {
         out().println("watch it in the Temporal Web UI: " + ui.workflowUrl(spec.id())
@@ -189,6 +196,9 @@ public class RunCommand extends BaseCommand {
           // the hook is running: it stops the worker and the service
         }
       }
+      if (ui == null && uiStart != null) {
+        ui = uiStart.join(); // the run ended before the UI was shown: it still has to stop
+      }
       if (ui != null) {
         ui.close();
       }
@@ -202,6 +212,14 @@ public class RunCommand extends BaseCommand {
       }
       service.close();
     }
+  }
+
+  private static <T> CompletableFuture<T> startInBackground(Supplier<T> task) {
+    return CompletableFuture.supplyAsync(task, runnable -> {
+      Thread thread = new Thread(runnable, "ballast-ui-start");
+      thread.setDaemon(true);
+      thread.start();
+    });
   }
 
   private void cancelAndWait(WorkflowClient client, String id) {
