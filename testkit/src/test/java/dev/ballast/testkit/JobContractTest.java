@@ -19,6 +19,7 @@ import dev.ballast.job.Cursor;
 import dev.ballast.job.ExceptionPolicy;
 import dev.ballast.job.JobFailure;
 import dev.ballast.job.JobType;
+import dev.ballast.job.NoParameters;
 import dev.ballast.job.Outcome;
 import dev.ballast.job.RecordProcessor;
 import dev.ballast.job.RecordSource;
@@ -172,6 +173,100 @@ class JobContractTest {
       return (record, into) -> {
         throw JobFailure.fatal("LEDGER_CLOSED", "the ledger is closed", null);
       };
+    }
+  }
+
+  /**
+   * Lists the ids of its rows in the order their segments were merged: its merge is associative
+   * but not commutative, so any reordering of segments shows in its output.
+   */
+  static final class InOrder implements JobType<NoParameters, CsvRow, InOrder.Ids> {
+    static final class Ids implements Accumulator<Ids> {
+      final StringBuilder ids = new StringBuilder();
+
+      @Override
+      public void mergeFrom(Ids other) {
+        ids.append(other.ids);
+      }
+
+      @Override
+      public void writeTo(DataOutput out) throws IOException {
+        out.writeUTF(ids.toString());
+      }
+
+      @Override
+      public void mergeFrom(DataInput in) throws IOException {
+        ids.append(in.readUTF());
+      }
+    }
+
+    @Override
+    public String name() {
+      return "in-order";
+    }
+
+    @Override
+    public Class<NoParameters> parameters() {
+      return NoParameters.class;
+    }
+
+    @Override
+    public RecordSource<CsvRow> open(Path file, Cursor from, long end, ChunkContext<NoParameters> chunk) throws IOException {
+      return CsvSource.open(file, from, end, chunk.header());
+    }
+
+    @Override
+    public RecordProcessor<CsvRow, Ids> processor(ChunkContext<NoParameters> chunk) {
+      return (record, into) -> {
+        if (record.value().get(1).equals("bad")) {
+          return Outcome.reject("BAD");
+        }
+        into.ids.append(record.value().get(0)).append(' ');
+        return Outcome.accept();
+      };
+    }
+
+    @Override
+    public Ids newAccumulator(NoParameters parameters) {
+      return new Ids();
+    }
+
+    @Override
+    public List<String> outputNames() {
+      return List.of("ids.txt");
+    }
+
+    @Override
+    public void writeOutput(String name, Ids total, NoParameters parameters, OutputStream out) throws IOException {
+      out.write(total.ids.toString().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void theMergeKeepsInputOrderAcrossChunksSegmentsAndItsTwoThreads() throws IOException {
+    List<String> rows = new ArrayList<>();
+    StringBuilder expected = new StringBuilder();
+    List<String> badIds = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      boolean bad = i % 11 == 4;
+      rows.add(i + "," + (bad ? "bad" : "ok"));
+      if (bad) {
+        badIds.add(String.valueOf(i));
+      } else {
+        expected.append(i).append(' ');
+      }
+    }
+    Path in = input(rows.toArray(String[]::new));
+    // 4 KiB chunks of 256-byte segments: many chunks, many segments each.
+    try (JobHarness h = new JobHarness(new JobTypes(Set.of(new InOrder())), 256)) {
+      JobSpec spec = JobHarness.spec("order" + System.nanoTime(), "in-order", List.of(in),
+          tmp.resolve("out-order"), Map.of(), 4 << 10);
+      JobHarness.Run run = h.run(spec);
+      assertTrue(run.plan().chunks().size() >= 5, "chunks: " + run.plan().chunks().size());
+      assertEquals(expected.toString(), Files.readString(Path.of(spec.output()).resolve("ids.txt")));
+      List<String> rejected = Files.readString(Path.of(spec.output()).resolve("rejects.jsonl")).lines()
+          .map(l -> l.replaceAll(".*\"raw\":\"(\\d+),bad\".*", "$1")).toList();
+      assertEquals(badIds, rejected);
     }
   }
 

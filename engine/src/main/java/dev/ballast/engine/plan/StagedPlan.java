@@ -160,6 +160,32 @@ public final class StagedPlan {
     forEach("chunks.jsonl", index.chunkBlocks(), ChunkRef.class, each);
   }
 
+  /**
+   * Chunks {@code from} (inclusive) to {@code to} (exclusive) in order, a block at a time, reading
+   * only the blocks that hold them.
+   */
+  public void forEachChunk(int from, int to, Each<ChunkRef> each) {
+    if (from < 0 || to > index.chunks() || from > to) {
+      throw new IllegalArgumentException(
+          "chunks " + from + " to " + to + " are not in the plan (" + index.chunks() + " chunks)");
+    }
+    int size = index.blockSize();
+    try (FileChannel channel = FileChannel.open(dir.resolve("chunks.jsonl"), StandardOpenOption.READ)) {
+      for (int block = from / size; block * size < to; block++) {
+        List<byte[]> lines = readBlock(channel, "chunks.jsonl", index.chunkBlocks().get(block));
+        int first = Math.max(from - block * size, 0);
+        int last = Math.min(to - block * size, lines.size());
+        for (int j = first; j < last; j++) {
+          each.accept(MAPPER.readValue(lines.get(j), ChunkRef.class));
+        }
+      }
+    } catch (NoSuchFileException e) {
+      throw corrupt("the staged plan's chunks.jsonl is missing from " + dir);
+    } catch (IOException e) {
+      throw Failures.of(ErrorType.IO, "cannot read the staged plan in " + dir + ": " + e, e);
+    }
+  }
+
   /** Every input file in order, a block at a time. */
   public void forEachInput(Each<InputFile> each) {
     forEach("inputs.jsonl", index.inputBlocks(), InputFile.class, each);

@@ -73,6 +73,14 @@ class StagedPlanTest {
     assertEquals(all.subList(5, 5 + small.size()), small);
     assertEquals(List.of(all.get(n - 1)), plan.chunks(n - 1, 500, Integer.MAX_VALUE));
     assertEquals(1, plan.chunks(7, 500, 1).size(), "at least one chunk whatever the limit");
+
+    // Ranges: within a block, across blocks, up to the end, and empty.
+    for (int[] range : new int[][] {{3, 40}, {1000, 2100}, {n / 2, n}, {0, n}, {n, n}, {5, 5}}) {
+      List<ChunkRef> some = new ArrayList<>();
+      plan.forEachChunk(range[0], range[1], some::add);
+      assertEquals(all.subList(range[0], range[1]), some, range[0] + " to " + range[1]);
+    }
+    assertThrows(IllegalArgumentException.class, () -> plan.forEachChunk(0, n + 1, c -> { }));
   }
 
   @Test
