@@ -44,6 +44,64 @@ public final class JsonText {
     out.append('"');
   }
 
+  /** The most bytes {@link #putUtf8} writes for {@code s}. */
+  public static int maxUtf8Bytes(String s) {
+    return 6 * s.length() + 2;
+  }
+
+  /**
+   * Writes {@code s} as a quoted JSON string in UTF-8 into {@code out} from {@code at}, and returns
+   * where it ends: the bytes of {@code quote(s).getBytes(UTF_8)} (an unpaired surrogate becomes
+   * {@code ?}, as there), without building the string first. {@code out} must have room for
+   * {@link #maxUtf8Bytes}.
+   */
+  public static int putUtf8(byte[] out, int at, String s) {
+    out[at++] = '"';
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (c >= 0x20 && c != '"' && c != '\\') {
+          out[at++] = (byte) c;
+          continue;
+        }
+        out[at++] = '\\';
+        switch (c) {
+          case '"' -> out[at++] = '"';
+          case '\\' -> out[at++] = '\\';
+          case '\b' -> out[at++] = 'b';
+          case '\t' -> out[at++] = 't';
+          case '\n' -> out[at++] = 'n';
+          case '\f' -> out[at++] = 'f';
+          case '\r' -> out[at++] = 'r';
+          default -> {
+            out[at++] = 'u';
+            out[at++] = '0';
+            out[at++] = '0';
+            out[at++] = (byte) HEX[c >> 4];
+            out[at++] = (byte) HEX[c & 0xF];
+          }
+        }
+      } else if (c < 0x800) {
+        out[at++] = (byte) (0xC0 | (c >> 6));
+        out[at++] = (byte) (0x80 | (c & 0x3F));
+      } else if (!Character.isSurrogate(c)) {
+        out[at++] = (byte) (0xE0 | (c >> 12));
+        out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        out[at++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        out[at++] = (byte) (0xF0 | (cp >> 18));
+        out[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        out[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        out[at++] = (byte) (0x80 | (cp & 0x3F));
+      } else {
+        out[at++] = '?';
+      }
+    }
+    out[at++] = '"';
+    return at;
+  }
+
   /** {@code s} as a quoted JSON string. */
   public static String quote(String s) {
     StringBuilder out = new StringBuilder(s.length() + 2);

@@ -345,7 +345,7 @@ public final class RecordChunkRunner {
 
   private static void reject(
       ByteArrayOutputStream rejects, String fileName, SourceRecord<?> record, Outcome outcome) {
-    rejects.writeBytes(StagedRecords.rejectLine(fileName, record.line(), outcome.reason(), record.raw()));
+    StagedRecords.writeRejectLine(rejects, fileName, record.line(), outcome.reason(), record.raw());
   }
 
   /** Commits a segment's records to the job's sink, if it has one. */

@@ -34,6 +34,9 @@ import java.util.Map;
  * and SHA-256 of its rejects file; the accumulator's length and bytes; the magic again.
  */
 public final class StagedRecords {
+  /** Each thread's buffer for {@link #writeRejectLine}, grown as needed. */
+  private static final ThreadLocal<byte[]> REJECT_BUFFER = ThreadLocal.withInitial(() -> new byte[512]);
+
   private static final int MAGIC = 0x42524331;
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -221,13 +224,39 @@ public final class StagedRecords {
    * strings escaped as Jackson's default writer escapes them.
    */
   public static byte[] rejectLine(String file, long line, String reason, String raw) {
-    StringBuilder out = new StringBuilder(raw.length() + file.length() + reason.length() + 48);
-    out.append("{\"file\":");
-    JsonText.appendString(out, file);
-    out.append(",\"line\":").append(line).append(",\"reason\":");
-    JsonText.appendString(out, reason);
-    out.append(",\"raw\":");
-    JsonText.appendString(out, raw);
-    return out.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    writeRejectLine(out, file, line, reason, raw);
+    return out.toByteArray();
+  }
+
+  /**
+   * Appends {@link #rejectLine} to {@code out}, encoded straight into a buffer this thread reuses:
+   * no string is built, widened for a character beyond Latin-1, then encoded.
+   */
+  public static void writeRejectLine(ByteArrayOutputStream out, String file, long line, String reason, String raw) {
+    int need = JsonText.maxUtf8Bytes(file) + JsonText.maxUtf8Bytes(reason) + JsonText.maxUtf8Bytes(raw) + 64;
+    byte[] b = REJECT_BUFFER.get();
+    if (b.length < need) {
+      b = new byte[Math.max(need, 2 * b.length)];
+      REJECT_BUFFER.set(b);
+    }
+    int at = putAscii(b, 0, "{\"file\":");
+    at = JsonText.putUtf8(b, at, file);
+    at = putAscii(b, at, ",\"line\":");
+    at = putAscii(b, at, Long.toString(line));
+    at = putAscii(b, at, ",\"reason\":");
+    at = JsonText.putUtf8(b, at, reason);
+    at = putAscii(b, at, ",\"raw\":");
+    at = JsonText.putUtf8(b, at, raw);
+    b[at++] = '}';
+    b[at++] = '\n';
+    out.write(b, 0, at);
+  }
+
+  private static int putAscii(byte[] b, int at, String ascii) {
+    for (int i = 0; i < ascii.length(); i++) {
+      b[at++] = (byte) ascii.charAt(i);
+    }
+    return at;
   }
 }
