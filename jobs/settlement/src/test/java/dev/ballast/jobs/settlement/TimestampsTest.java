@@ -53,6 +53,13 @@ class TimestampsTest {
     }
   }
 
+  @Test
+  void everyDateOfEveryYearHasJavaTimesEpochDay() {
+    for (LocalDate d = LocalDate.of(0, 1, 1); d.getYear() <= 9999; d = d.plusDays(1)) {
+      assertEquals(d.toEpochDay(), Timestamps.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()), d::toString);
+    }
+  }
+
   private static void check(SplittableRandom rnd, byte[] value) {
     String text = new String(value, StandardCharsets.ISO_8859_1);
     LocalDate expected = ReferenceSettlement.utcDate(new String(value, StandardCharsets.UTF_8));
