@@ -19,6 +19,7 @@ import dev.ballast.starter.commands.WatchCommand;
 import dev.ballast.starter.commands.WorkerCommand;
 import dev.ballast.starter.commands.WorkersCommand;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,28 +51,30 @@ import picocli.CommandLine.Model.CommandSpec;
       "  7  the Temporal service lacks the feature (deploy: the embedded service has no worker"
           + " deployments)",
       "  75 (ballast worker --allow-drills) the worker process was stopped by a failover drill"
-    },
-    subcommands = {
-      RunCommand.class,
-      StartCommand.class,
-      StatusCommand.class,
-      ListCommand.class,
-      WatchCommand.class,
-      PauseCommand.class,
-      ResumeCommand.class,
-      CancelCommand.class,
-      WorkerCommand.class,
-      ServerCommand.class,
-      SetupCommand.class,
-      GenerateCommand.class,
-      VerifyCommand.class,
-      JobsCommand.class,
-      ScheduleCommand.class,
-      DrillCommand.class,
-      DeployCommand.class,
-      WorkersCommand.class
     })
 public class BallastCommand implements Runnable {
+  /** The subcommands, in the order {@code ballast --help} lists them. */
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          RunCommand.class,
+          StartCommand.class,
+          StatusCommand.class,
+          ListCommand.class,
+          WatchCommand.class,
+          PauseCommand.class,
+          ResumeCommand.class,
+          CancelCommand.class,
+          WorkerCommand.class,
+          ServerCommand.class,
+          SetupCommand.class,
+          GenerateCommand.class,
+          VerifyCommand.class,
+          JobsCommand.class,
+          ScheduleCommand.class,
+          DrillCommand.class,
+          DeployCommand.class,
+          WorkersCommand.class);
+
   @CommandLine.Spec CommandSpec spec;
 
   private final Map<String, String> env;
@@ -88,10 +91,36 @@ public class BallastCommand implements Runnable {
     this.cwd = cwd.toAbsolutePath().normalize();
   }
 
-  /** A command line for {@code command} with Ballast's exit-code and error handling. */
+  /** A command line for {@code command} with every subcommand and Ballast's exit-code and error handling. */
   public static CommandLine commandLine(BallastCommand command) {
+    return commandLine(command, SUBCOMMANDS);
+  }
+
+  /**
+   * A command line for {@code args}: when the first names a subcommand, only that one is built (picocli
+   * builds every subcommand's model up front, about 45 ms of each start for all of them); otherwise,
+   * for {@code --help}, {@code --version} or a mistake, all of them.
+   */
+  public static CommandLine commandLine(BallastCommand command, String... args) {
+    if (args.length > 0) {
+      for (Class<?> sub : SUBCOMMANDS) {
+        Command annotation = sub.getAnnotation(Command.class);
+        if (annotation.name().equals(args[0]) || List.of(annotation.aliases()).contains(args[0])) {
+          return commandLine(command, List.of(sub));
+        }
+      }
+    }
+    return commandLine(command);
+  }
+
+  private static CommandLine commandLine(BallastCommand command, List<Class<?>> subcommands) {
+    CommandLine line = new CommandLine(command);
+    for (Class<?> sub : subcommands) {
+      line.addSubcommand(sub);
+    }
+    // Set after the subcommands are added: picocli hands these settings to the subcommands present.
     ExceptionHandler handler = new ExceptionHandler();
-    return new CommandLine(command)
+    return line
         .setExecutionExceptionHandler(handler)
         .setExitCodeExceptionMapper(handler)
         .setParameterExceptionHandler(handler);

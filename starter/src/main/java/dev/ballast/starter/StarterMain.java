@@ -5,6 +5,6 @@ public final class StarterMain {
   private StarterMain() {}
 
   public static void main(String[] args) {
-    System.exit(BallastCommand.commandLine(new BallastCommand()).execute(args));
+    System.exit(BallastCommand.commandLine(new BallastCommand(), args).execute(args));
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,13 +46,24 @@ class BallastCommandTest {
   }
 
   @Test
-  void helpWorksWithAPlainCommandLine() {
-    // as other code may build it: new CommandLine(new BallastCommand())
-    CommandLine cmd = new CommandLine(new BallastCommand());
+  void aCommandLineForOneSubcommandBuildsOnlyThatOne() {
+    // As ballast's main builds it: only the subcommand the first argument names.
+    CommandLine run = BallastCommand.commandLine(new BallastCommand(), "run", "--help");
+    assertEquals(List.of("run"), List.copyOf(run.getSubcommands().keySet()));
     java.io.StringWriter out = new java.io.StringWriter();
-    cmd.setOut(new java.io.PrintWriter(out));
-    assertEquals(0, cmd.execute("run", "--help"));
-    assertTrue(out.toString().contains("--chunk-bytes"), out.toString());
+    run.setOut(new java.io.PrintWriter(out));
+    assertEquals(0, run.execute("run", "--help"));
+    assertTrue(out.toString().startsWith("Usage: ballast run") && out.toString().contains("--chunk-bytes"),
+        out.toString());
+
+    // Anything else gets them all, in the order the help lists them.
+    List<String> all = BallastCommand.SUBCOMMANDS.stream()
+        .map(c -> c.getAnnotation(CommandLine.Command.class).name()).toList();
+    for (String[] args : new String[][] {{}, {"--help"}, {"--version"}, {"rnu"}}) {
+      assertEquals(all, List.copyOf(BallastCommand.commandLine(new BallastCommand(), args).getSubcommands().keySet()),
+          String.join(" ", args));
+    }
+    assertEquals(all, List.copyOf(BallastCommand.commandLine(new BallastCommand()).getSubcommands().keySet()));
   }
 
   @Test
