@@ -16,9 +16,11 @@ import jakarta.inject.Inject;
  * Processes one chunk (a byte range of an input file) into staged files, checkpointing as it
  * goes: the engine's {@link RecordChunkRunner} runs the job's {@link JobType} over it.
  *
- * <p>The chunk is read in segments of about {@link #DEFAULT_SEGMENT_BYTES} (a segment ends after
- * the first record ending at or after {@code segmentStart + segmentBytes}, so boundaries depend
- * only on where the chunk starts). After each segment its staged files are written and a {@link
+ * <p>The chunk is read in segments of the size its plan records ({@link
+ * RecordChunkRunner#DEFAULT_SEGMENT_BYTES} for new plans; this instance's for chunks of plans of
+ * earlier versions, which record none): a segment ends after the first record ending at or after
+ * {@code segmentStart + segmentBytes}, so boundaries depend only on where the chunk starts and on its
+ * plan, never on the worker that runs an attempt. After each segment its staged files are written and a {@link
  * dev.ballast.api.model.ChunkCheckpoint} is heartbeated. A retried attempt resumes at the last
  * checkpoint whose segments still verify (otherwise at the chunk's start), keeps those segments
  * and rewrites the later ones. Once every segment is written and the chunk's CRC-32C matches the
@@ -30,19 +32,19 @@ import jakarta.inject.Inject;
  * server). Work lost inside an unfinished segment is not known and not counted.
  */
 public class ChunkActivitiesImpl implements ChunkActivities {
-  /** Default segment size: 1 MiB of input. */
-  public static final int DEFAULT_SEGMENT_BYTES = 1 << 20;
-
   private final JobTypes jobTypes;
   private final int segmentBytes;
   private DataRoots dataRoots = DataRoots.fromEnv();
 
   @Inject
   public ChunkActivitiesImpl(JobTypes jobTypes) {
-    this(jobTypes, DEFAULT_SEGMENT_BYTES);
+    this(jobTypes, RecordChunkRunner.LEGACY_SEGMENT_BYTES);
   }
 
-  /** An instance checkpointing every {@code segmentBytes} of input (tests use small segments). */
+  /**
+   * An instance cutting the chunks of plans that record no segment size (plans of earlier
+   * versions, or chunk references built by hand in tests) in segments of {@code segmentBytes}.
+   */
   public ChunkActivitiesImpl(JobTypes jobTypes, int segmentBytes) {
     if (segmentBytes < 1) {
       throw new IllegalArgumentException("segmentBytes must be > 0");

@@ -7,6 +7,7 @@ import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.PlanResult;
 import dev.ballast.engine.JobTypes;
 import dev.ballast.engine.files.DataRoots;
+import dev.ballast.engine.plan.FileScanner;
 import dev.ballast.engine.plan.Planner;
 import dev.ballast.engine.plan.StagedPlan;
 import io.temporal.activity.Activity;
@@ -30,6 +31,11 @@ public class PlanActivitiesImpl implements PlanActivities {
   @Inject
   public PlanActivitiesImpl(JobTypes jobTypes) {
     this.planner = new Planner(jobTypes);
+  }
+
+  /** An instance whose plans cut chunks in segments of {@code segmentBytes} (tests use small ones). */
+  public PlanActivitiesImpl(JobTypes jobTypes, int segmentBytes) {
+    this.planner = new Planner(jobTypes, new FileScanner(), segmentBytes);
   }
 
   /** Confines this instance to {@code roots} instead of those of {@link DataRoots#ENV}. */

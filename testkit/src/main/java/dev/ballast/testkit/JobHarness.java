@@ -50,7 +50,7 @@ public final class JobHarness implements AutoCloseable {
 
   public JobHarness(JobTypes types, int segmentBytes) {
     env.registerActivitiesImplementations(
-        new PlanActivitiesImpl(types), new ChunkActivitiesImpl(types, segmentBytes),
+        new PlanActivitiesImpl(types, segmentBytes), new ChunkActivitiesImpl(types, segmentBytes),
         new MergeActivitiesImpl(types), new CommitActivitiesImpl());
     ActivityOptions options =
         ActivityOptions.newBuilder()

@@ -11,8 +11,10 @@ import dev.ballast.api.model.ChunkRef;
 import dev.ballast.api.model.JobSpec;
 import dev.ballast.api.model.PlanResult;
 import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.files.StagingLayout;
 import dev.ballast.engine.params.Parameter;
 import dev.ballast.engine.params.TypedParameters;
+import dev.ballast.engine.stage.StagedRecords;
 import dev.ballast.job.Accumulator;
 import dev.ballast.job.ChunkContext;
 import dev.ballast.job.Cursor;
@@ -268,6 +270,46 @@ class JobContractTest {
           .map(l -> l.replaceAll(".*\"raw\":\"(\\d+),bad\".*", "$1")).toList();
       assertEquals(badIds, rejected);
     }
+  }
+
+  @Test
+  void aChunkIsCutInTheSegmentsItsPlanRecordsWhicheverWorkerRunsIt() throws IOException {
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      rows.add(i + "," + i);
+    }
+    Path in = input(rows.toArray(String[]::new));
+    Map<String, Object> params = Map.of("column", "value");
+    JobTypes types = new JobTypes(Set.of(new Sum()));
+    // Plans recording 256-byte segments; a second worker whose own segment size is 64 bytes.
+    try (JobHarness planner = new JobHarness(types, 256); JobHarness other = new JobHarness(types, 64)) {
+      JobSpec a = spec(in, params);
+      JobSpec b = spec(in, params);
+      PlanResult planA = planner.plan(a);
+      PlanResult planB = planner.plan(b);
+      assertEquals(256, planA.chunks().get(0).segmentBytes());
+      planner.chunk(a, planA, planA.chunks().get(0), null);
+      other.chunk(b, planB, planB.chunks().get(0), null);
+      List<String> byPlanner = segments(planA, 0);
+      assertTrue(byPlanner.size() >= 3, "several segments: " + byPlanner);
+      assertEquals(byPlanner, segments(planB, 0), "the same segments on a worker with another size");
+
+      // A chunk of a plan that records no size (a plan of an earlier version): the worker's size.
+      JobSpec c = spec(in, params);
+      PlanResult planC = planner.plan(c);
+      ChunkRef r = planC.chunks().get(0);
+      ChunkRef legacy = new ChunkRef(r.index(), r.fileIndex(), r.path(), r.fileName(), r.start(), r.end(),
+          r.firstLine(), r.crc32c());
+      other.chunk(c, planC, legacy, null);
+      assertTrue(segments(planC, 0).size() > byPlanner.size(), "64-byte segments: " + segments(planC, 0));
+    }
+  }
+
+  /** The staged segments of chunk {@code index}, as start-end. */
+  private static List<String> segments(PlanResult plan, int index) {
+    Path chunks = StagingLayout.ofStagingDir(Path.of(plan.stagingDir())).chunksDir();
+    return StagedRecords.readSummary(chunks, index).segments().stream()
+        .map(s -> s.start() + "-" + s.end()).toList();
   }
 
   private Path input(String... rows) throws IOException {

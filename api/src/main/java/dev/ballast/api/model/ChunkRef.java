@@ -13,6 +13,9 @@ package dev.ballast.api.model;
  * @param firstLine physical line number of the chunk's first line (the header is line 1)
  * @param crc32c CRC-32C of the chunk's bytes when planned, lower-case hex; a chunk whose bytes no
  *     longer match fails with {@code INPUT_CHANGED}
+ * @param segmentBytes the size of the chunk's segments, decided by the plan so that every attempt of
+ *     the chunk, on any worker, cuts the same segments; null in plans of earlier versions, whose
+ *     chunks are cut in segments of 1 MiB
  */
 public record ChunkRef(
     int index,
@@ -22,7 +25,15 @@ public record ChunkRef(
     long start,
     long end,
     long firstLine,
-    String crc32c) {
+    String crc32c,
+    Integer segmentBytes) {
+
+  /** A chunk whose plan records no segment size (as plans of earlier versions). */
+  public ChunkRef(
+      int index, int fileIndex, String path, String fileName, long start, long end, long firstLine,
+      String crc32c) {
+    this(index, fileIndex, path, fileName, start, end, firstLine, crc32c, null);
+  }
 
   public long bytes() {
     return end - start;

@@ -8,6 +8,7 @@ import dev.ballast.api.model.PlanRef;
 import dev.ballast.api.model.PlanResult;
 import dev.ballast.engine.Failures;
 import dev.ballast.engine.JobTypes;
+import dev.ballast.engine.stage.RecordChunkRunner;
 import dev.ballast.engine.files.InputResolver;
 import dev.ballast.engine.files.StagingLayout;
 import dev.ballast.engine.params.TypedParameters;
@@ -45,14 +46,24 @@ public final class Planner {
 
   private final JobTypes jobTypes;
   private final FileScanner scanner;
+  private final int segmentBytes;
 
   public Planner(JobTypes jobTypes) {
     this(jobTypes, new FileScanner());
   }
 
   public Planner(JobTypes jobTypes, FileScanner scanner) {
+    this(jobTypes, scanner, RecordChunkRunner.DEFAULT_SEGMENT_BYTES);
+  }
+
+  /** A planner whose chunks are cut in segments of {@code segmentBytes} (small values are for tests). */
+  public Planner(JobTypes jobTypes, FileScanner scanner, int segmentBytes) {
+    if (segmentBytes < 1) {
+      throw new IllegalArgumentException("segmentBytes must be at least 1");
+    }
     this.jobTypes = jobTypes;
     this.scanner = scanner;
+    this.segmentBytes = segmentBytes;
   }
 
   /** Plans {@code spec} without progress reports. */
@@ -133,7 +144,8 @@ public final class Planner {
         for (FileScanner.Chunk c : scan.chunks()) {
           plan.add(
               new ChunkRef(
-                  plan.chunkCount(), fileIndex, path, name, c.start(), c.end(), c.firstLine(), c.crc32c()));
+                  plan.chunkCount(), fileIndex, path, name, c.start(), c.end(), c.firstLine(), c.crc32c(),
+                  segmentBytes));
         }
         if (files.size() <= MANY_FILES) {
           log.info(

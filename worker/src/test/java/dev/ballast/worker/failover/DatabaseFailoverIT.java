@@ -90,8 +90,10 @@ class DatabaseFailoverIT {
       String table = "failover_async";
       pg.execute(pg.primaryPort, "CREATE TABLE " + table + " (id bigint PRIMARY KEY, account text, amount bigint)");
       Map<String, Object> params = loadParameters(pg, table, List.of("id"), "amount");
+      // 1 MiB chunks: one segment (one transaction) each, dozens of them, so that the failover
+      // lands while segments are still being loaded.
       JobSpec spec = new JobSpec("dbfailover-async", "load", List.of(input.toString()), dir.resolve("out").toString(),
-          params, 4L << 20, 4, null, Map.of("process", PROCESS), 1, null);
+          params, 1L << 20, 4, null, Map.of("process", PROCESS), 1, null);
       Failover f = runThroughFailover(pg, false, spec.id(), client -> {
         JobWorkflow job = client.newWorkflowStub(JobWorkflow.class,
             WorkflowOptions.newBuilder().setWorkflowId(spec.id()).setTaskQueue(TaskQueues.JOBS).build());
@@ -145,7 +147,7 @@ class DatabaseFailoverIT {
           new JobSpec(null, "settlement", List.of(input.toString()), dir.resolve("settled").toString(), null,
               16L << 20, 2, null, null, 1, null),
           new JobSpec(null, "load", null, dir.resolve("loaded").toString(), params,
-              4L << 20, 4, null, Map.of("process", PROCESS), 1, null)));
+              1L << 20, 4, null, Map.of("process", PROCESS), 1, null)));
       String loadJob = PipelineWorkflow.stageJobId(spec.id(), 1, "load");
       Failover f = runThroughFailover(pg, true, loadJob, client -> {
         PipelineWorkflow pipeline = client.newWorkflowStub(PipelineWorkflow.class,
