@@ -105,6 +105,21 @@ class JobWorkflowImplTest {
     return bench.newJob(id);
   }
 
+  /**
+   * Starts job {@code id} over {@code chunkCount} chunks whose activities hold until {@code
+   * chunks.release} is counted down, and returns once three of them run.
+   */
+  private JobWorkflow startWithThreeHeld(String id, int chunkCount, FakeChunkActivities chunks)
+      throws InterruptedException {
+    when(plan.plan(any())).thenReturn(Fixtures.plan(chunkCount));
+    chunks.release = new CountDownLatch(1);
+    startWorkers(chunks);
+    JobWorkflow job = stub(id);
+    WorkflowClient.start(job::run, spec(id, null, null));
+    assertTrue(chunks.started.await(20, TimeUnit.SECONDS), "three chunks in flight");
+    return job;
+  }
+
   /** Records the finished job's histories for the replay tests when asked to. */
   private void recordIfAsked(String jobId) throws IOException {
     if (Boolean.getBoolean(HistoryRecorder.PROPERTY)) {
@@ -157,13 +172,8 @@ class JobWorkflowImplTest {
 
   @Test
   void theProcessStageClosesOnlyAfterItsLastProgressSignalIsDelivered() throws Exception {
-    when(plan.plan(any())).thenReturn(Fixtures.plan(3));
     FakeChunkActivities chunks = new FakeChunkActivities(3);
-    chunks.release = new CountDownLatch(1);
-    startWorkers(chunks);
-    JobWorkflow job = stub("job-sig");
-    WorkflowClient.start(job::run, spec("job-sig", null, null));
-    assertTrue(chunks.started.await(20, TimeUnit.SECONDS), "three chunks in flight");
+    JobWorkflow job = startWithThreeHeld("job-sig", 3, chunks);
     String stage = JobWorkflow.stageId("job-sig", dev.ballast.job.policy.Stage.PROCESS);
 
     // Hold the chunks until the stage's report interval (2 s of workflow time since it started,
@@ -475,13 +485,8 @@ class JobWorkflowImplTest {
 
   @Test
   void aPauseSentToTheProcessStageDirectlyIsUndoneByTheJobThatOwnsIt() throws Exception {
-    when(plan.plan(any())).thenReturn(Fixtures.plan(6));
     FakeChunkActivities chunks = new FakeChunkActivities(3);
-    chunks.release = new CountDownLatch(1);
-    startWorkers(chunks);
-    JobWorkflow job = stub("job-own");
-    WorkflowClient.start(job::run, spec("job-own", null, null));
-    assertTrue(chunks.started.await(20, TimeUnit.SECONDS), "three chunks in flight");
+    JobWorkflow job = startWithThreeHeld("job-own", 6, chunks);
 
     client.newWorkflowStub(ProcessWorkflow.class, "job-own/process").pause();
     chunks.release.countDown();
@@ -595,13 +600,8 @@ class JobWorkflowImplTest {
 
   @Test
   void cancelStopsInFlightChunksAndDiscardsStaging() throws Exception {
-    when(plan.plan(any())).thenReturn(Fixtures.plan(6));
     FakeChunkActivities chunks = new FakeChunkActivities(3);
-    chunks.release = new CountDownLatch(1);
-    startWorkers(chunks);
-    JobWorkflow job = stub("job-c");
-    WorkflowClient.start(job::run, spec("job-c", null, null));
-    assertTrue(chunks.started.await(20, TimeUnit.SECONDS), "three chunks in flight");
+    JobWorkflow job = startWithThreeHeld("job-c", 6, chunks);
 
     WorkflowStub.fromTyped(job).cancel();
 
