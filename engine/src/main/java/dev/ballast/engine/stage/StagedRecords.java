@@ -37,6 +37,9 @@ public final class StagedRecords {
   /** Each thread's buffer for {@link #writeRejectLine}, grown as needed. */
   private static final ThreadLocal<byte[]> REJECT_BUFFER = ThreadLocal.withInitial(() -> new byte[512]);
 
+  /** The largest buffer {@link #REJECT_BUFFER} keeps between calls. */
+  private static final int KEPT_REJECT_BUFFER_BYTES = 1 << 20;
+
   private static final int MAGIC = 0x42524331;
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -220,25 +223,19 @@ public final class StagedRecords {
   }
 
   /**
-   * One line of rejects.jsonl, with its LF: {@code {"file":…,"line":…,"reason":…,"raw":…}}, the
-   * strings escaped as Jackson's default writer escapes them.
-   */
-  public static byte[] rejectLine(String file, long line, String reason, String raw) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    writeRejectLine(out, file, line, reason, raw);
-    return out.toByteArray();
-  }
-
-  /**
-   * Appends {@link #rejectLine} to {@code out}, encoded straight into a buffer this thread reuses:
-   * no string is built, widened for a character beyond Latin-1, then encoded.
+   * Appends one line of rejects.jsonl, with its LF, to {@code out}: {@code
+   * {"file":…,"line":…,"reason":…,"raw":…}}, the strings escaped as Jackson's default writer escapes
+   * them, encoded straight into a buffer this thread reuses (no string is built, widened for a
+   * character beyond Latin-1, then encoded).
    */
   public static void writeRejectLine(ByteArrayOutputStream out, String file, long line, String reason, String raw) {
     int need = JsonText.maxUtf8Bytes(file) + JsonText.maxUtf8Bytes(reason) + JsonText.maxUtf8Bytes(raw) + 64;
     byte[] b = REJECT_BUFFER.get();
     if (b.length < need) {
       b = new byte[Math.max(need, 2 * b.length)];
-      REJECT_BUFFER.set(b);
+      if (b.length <= KEPT_REJECT_BUFFER_BYTES) {
+        REJECT_BUFFER.set(b); // a huge line's buffer is not kept
+      }
     }
     int at = putAscii(b, 0, "{\"file\":");
     at = JsonText.putUtf8(b, at, file);
