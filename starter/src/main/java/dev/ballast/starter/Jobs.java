@@ -61,8 +61,17 @@ public final class Jobs {
    * @throws CliException {@link ExitCodes#CONFLICT_OR_NOT_FOUND} when the id is taken
    */
   public static void start(WorkflowClient client, JobSpec spec, boolean rerun) {
+    start(client, spec, rerun, searchAttributesRegistered(client));
+  }
+
+  /**
+   * Starts {@code spec} as {@link #start(WorkflowClient, JobSpec, boolean)} does, with Ballast's
+   * search attributes only when {@code searchAttributes} (the caller knows whether the namespace
+   * has them registered).
+   */
+  public static void start(WorkflowClient client, JobSpec spec, boolean rerun, boolean searchAttributes) {
     WorkflowOptions options = startOptions(spec.id(), rerun, summary(spec)).build();
-    if (searchAttributesRegistered(client)) {
+    if (searchAttributes) {
       options =
           WorkflowOptions.newBuilder(options)
               .setTypedSearchAttributes(
