@@ -34,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +105,7 @@ public final class RecordMerger {
           counts[0] = counts[0].plus(s.counts());
           merged.add(ref.index());
           if (heartbeat != null) {
-            heartbeat.heartbeat(ref.index());
+            heartbeat.accept(ref.index());
           }
         });
         return new Part<>(part, counts[0], merged);
@@ -119,7 +120,7 @@ public final class RecordMerger {
       Counts counts;
       List<ChunkSummary> summaries;
       try {
-        Part<A> first = folder.fold(0, split, ctx == null ? null : ctx::heartbeat, stop);
+        Part<A> first = folder.fold(0, split, ctx == null ? null : chunk -> ctx.heartbeat(chunk), stop);
         Part<A> rest = await(second, ctx);
         A total = first.total();
         total.mergeFrom(rest.total());
@@ -165,16 +166,13 @@ public final class RecordMerger {
     void forEach(int from, int to, StagedPlan.Each<ChunkRef> each) throws IOException;
   }
 
-  /** Where a part of the merge reports the chunk it has just folded. */
-  @FunctionalInterface
-  private interface Heartbeat {
-    void heartbeat(int chunk);
-  }
-
-  /** Folds a contiguous run of chunks into an accumulator of its own. */
+  /**
+   * Folds a contiguous run of chunks into an accumulator of its own, telling {@code heartbeat} (when
+   * not null) each chunk it has folded.
+   */
   @FunctionalInterface
   private interface Folder<A> {
-    Part<A> fold(int from, int to, Heartbeat heartbeat, AtomicBoolean stop) throws IOException;
+    Part<A> fold(int from, int to, IntConsumer heartbeat, AtomicBoolean stop) throws IOException;
   }
 
   /** What one part of the merge folded: its total, its counts and its chunks, in input order. */
