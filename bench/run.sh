@@ -59,7 +59,7 @@ if [[ -f "$archive" && ! "$ballast_jar" -nt "$archive" ]]; then
   cds=(-XX:SharedArchiveFile="$archive" -Xlog:cds*=off)
 fi
 # ... and with the JVM options ./ballast adds by default (see there).
-jvm=(-XX:CompileThresholdScaling=3 -XX:+UseSerialGC)
+jvm=(-XX:CompileThresholdScaling=5 -XX:+UseSerialGC)
 
 mkdir -p "$data"
 results="$data/results-$(date +%Y%m%d-%H%M%S).tsv"
