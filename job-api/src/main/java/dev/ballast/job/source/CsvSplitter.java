@@ -68,8 +68,13 @@ public final class CsvSplitter {
       while (i < to) {
         long m;
         int left = to - i;
-        if (i + 8 <= b.length) {
-          long w = Swar.get(b, i);
+        if (b.length >= 8) {
+          // Near the array's end, its last eight bytes shifted so that byte i comes first: one
+          // read at every position, so the JIT's range check hoisted out of this loop always holds
+          // (with a branch here it failed whenever a line ended in the array's last seven bytes,
+          // and the compiled code was thrown away).
+          int at = Math.min(i, b.length - 8);
+          long w = Swar.get(b, at) >>> ((i - at) << 3);
           m = Swar.eq(w, COMMAS) | Swar.eq(w, QUOTES);
           if (left < 8) {
             m &= (1L << (left << 3)) - 1;

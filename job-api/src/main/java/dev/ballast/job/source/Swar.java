@@ -50,23 +50,25 @@ public final class Swar {
    * when there is none.
    */
   public static int indexOf(byte[] b, int from, int to, long pattern) {
-    int i = from;
     int last = b.length - 8;
-    while (i < to) {
-      if (i > last) {
-        byte c = (byte) pattern;
-        for (; i < to; i++) {
-          if (b[i] == c) {
-            return i;
-          }
+    if (last < 0) {
+      byte c = (byte) pattern;
+      for (int i = from; i < to; i++) {
+        if (b[i] == c) {
+          return i;
         }
-        return to;
       }
-      long m = eq(get(b, i), pattern);
+      return to;
+    }
+    for (int i = from; i < to; i += 8) {
+      // Past the last full word, the array's last eight bytes shifted so that b[i] comes first:
+      // one read at every position, no rare branch for the JIT to compile as a trap. A match in
+      // the zeros shifted in would lie at or past b.length, so at or past to.
+      int at = Math.min(i, last);
+      long m = eq(get(b, at) >>> ((i - at) << 3), pattern);
       if (m != 0) {
         return Math.min(i + first(m), to);
       }
-      i += 8;
     }
     return to;
   }

@@ -28,23 +28,28 @@ class SwarTest {
   @Test
   void indexOfFindsTheFirstMatchInItsRangeOnly() {
     SplittableRandom rnd = new SplittableRandom(7);
-    for (int round = 0; round < 2000; round++) {
-      byte[] b = new byte[rnd.nextInt(40)];
-      for (int i = 0; i < b.length; i++) {
-        // few LFs, and bytes with the high bit set (0x8A = LF | 0x80 must not match)
-        int r = rnd.nextInt(10);
-        b[i] = (byte) (r == 0 ? '\n' : r == 1 ? 0x8A : r == 2 ? 0xFF : 'a' + r);
-      }
-      for (int from = 0; from <= b.length; from++) {
-        for (int to = from; to <= b.length; to++) {
-          int expected = to;
-          for (int i = from; i < to; i++) {
-            if (b[i] == '\n') {
-              expected = i;
-              break;
+    // LF, and NUL: the bytes shifted in past an array's last full word are zeros.
+    for (byte target : new byte[] {'\n', 0}) {
+      long pattern = (target & 0xFFL) * 0x0101010101010101L;
+      for (int round = 0; round < 2000; round++) {
+        byte[] b = new byte[rnd.nextInt(40)];
+        for (int i = 0; i < b.length; i++) {
+          // few matches, and bytes with the high bit set (target | 0x80 must not match)
+          int r = rnd.nextInt(10);
+          b[i] = (byte) (r == 0 ? target : r == 1 ? target | 0x80 : r == 2 ? 0xFF : 'a' + r);
+        }
+        for (int from = 0; from <= b.length; from++) {
+          for (int to = from; to <= b.length; to++) {
+            int expected = to;
+            for (int i = from; i < to; i++) {
+              if (b[i] == target) {
+                expected = i;
+                break;
+              }
             }
+            assertEquals(
+                expected, Swar.indexOf(b, from, to, pattern), "byte " + target + " from " + from + " to " + to);
           }
-          assertEquals(expected, Swar.indexOf(b, from, to, Swar.LFS), "from " + from + " to " + to);
         }
       }
     }
