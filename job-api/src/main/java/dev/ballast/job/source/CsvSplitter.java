@@ -70,9 +70,9 @@ public final class CsvSplitter {
         int left = to - i;
         if (b.length >= 8) {
           // Near the array's end, its last eight bytes shifted so that byte i comes first: one
-          // read at every position, so the JIT's range check hoisted out of this loop always holds
-          // (with a branch here it failed whenever a line ended in the array's last seven bytes,
-          // and the compiled code was thrown away).
+          // read at every position. A branch to a slower read there would be rare, and the JIT
+          // would hoist this loop's range check out of it on that bet, a check that fails (and
+          // discards the compiled code) whenever a line ends in the array's last seven bytes.
           int at = Math.min(i, b.length - 8);
           long w = Swar.get(b, at) >>> ((i - at) << 3);
           m = Swar.eq(w, COMMAS) | Swar.eq(w, QUOTES);
