@@ -69,12 +69,7 @@ public final class CsvSplitter {
         long m;
         int left = to - i;
         if (b.length >= 8) {
-          // Near the array's end, its last eight bytes shifted so that byte i comes first: one
-          // read at every position. A branch to a slower read there would be rare, and the JIT
-          // would hoist this loop's range check out of it on that bet, a check that fails (and
-          // discards the compiled code) whenever a line ends in the array's last seven bytes.
-          int at = Math.min(i, b.length - 8);
-          long w = Swar.get(b, at) >>> ((i - at) << 3);
+          long w = Swar.getPadded(b, i);
           m = Swar.eq(w, COMMAS) | Swar.eq(w, QUOTES);
           if (left < 8) {
             m &= (1L << (left << 3)) - 1;

@@ -32,6 +32,18 @@ public final class Swar {
   }
 
   /**
+   * The bytes from {@code b[i]} on as a word, {@code b[i]} in the low byte and zeros past the
+   * array's end; needs {@code b.length >= 8} and {@code 0 <= i < b.length}. One read at every
+   * position (near the end, the array's last eight bytes shifted): a loop over a buffer has no
+   * rarely taken branch for its last bytes, on which the JIT would hoist the loop's range check
+   * out of it, a check that fails (and discards the compiled code) when the loop gets there.
+   */
+  public static long getPadded(byte[] b, int i) {
+    int at = Math.min(i, b.length - 8);
+    return get(b, at) >>> ((i - at) << 3);
+  }
+
+  /**
    * The high bit of each byte of {@code word} that equals the byte repeated in {@code pattern}
    * (see {@link #repeat}); the other bits are 0. Exact: no carry crosses a byte.
    */
@@ -61,11 +73,8 @@ public final class Swar {
       return to;
     }
     for (int i = from; i < to; i += 8) {
-      // Past the last full word, the array's last eight bytes shifted so that b[i] comes first:
-      // one read at every position, no rare branch for the JIT to compile as a trap. A match in
-      // the zeros shifted in would lie at or past b.length, so at or past to.
-      int at = Math.min(i, last);
-      long m = eq(get(b, at) >>> ((i - at) << 3), pattern);
+      // A match in the zeros past the array's end would lie at or past b.length, so past to.
+      long m = eq(getPadded(b, i), pattern);
       if (m != 0) {
         return Math.min(i + first(m), to);
       }

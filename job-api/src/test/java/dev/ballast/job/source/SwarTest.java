@@ -26,6 +26,24 @@ class SwarTest {
   }
 
   @Test
+  void getPaddedReadsFromTheGivenByteWithZerosPastTheEnd() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    for (int length = 8; length < 24; length++) {
+      byte[] b = new byte[length];
+      for (int i = 0; i < length; i++) {
+        b[i] = (byte) (1 + rnd.nextInt(255));
+      }
+      for (int i = 0; i < length; i++) {
+        long expected = 0;
+        for (int k = Math.min(length - 1, i + 7); k >= i; k--) {
+          expected = (expected << 8) | (b[k] & 0xFF);
+        }
+        assertEquals(expected, Swar.getPadded(b, i), "length " + length + " at " + i);
+      }
+    }
+  }
+
+  @Test
   void indexOfFindsTheFirstMatchInItsRangeOnly() {
     SplittableRandom rnd = new SplittableRandom(7);
     // LF, and NUL: the bytes shifted in past an array's last full word are zeros.
