@@ -48,7 +48,7 @@ class SwarTest {
     SplittableRandom rnd = new SplittableRandom(7);
     // LF, and NUL: the bytes shifted in past an array's last full word are zeros.
     for (byte target : new byte[] {'\n', 0}) {
-      long pattern = (target & 0xFFL) * 0x0101010101010101L;
+      long pattern = Swar.repeat((char) target);
       for (int round = 0; round < 2000; round++) {
         byte[] b = new byte[rnd.nextInt(40)];
         for (int i = 0; i < b.length; i++) {
