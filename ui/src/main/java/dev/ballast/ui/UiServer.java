@@ -59,25 +59,54 @@ public final class UiServer implements Closeable {
   private final UiOptions options;
   private final HttpServer http;
   private final ExecutorService executor;
-  private final ManagedChannel channel;
-  private final Transcoder transcoder;
   private final StaticAssets assets;
   private volatile String settingsJson;
   private volatile UnaryOperator<List<Payload>> codecDecoder;
+  private final Object backendLock = new Object();
+  /** Made by the first {@code /api/v1} call; null until then and after {@link #close}. */
+  private Backend backend;
+  private boolean closed;
 
-  private UiServer(UiOptions options, HttpServer http, ExecutorService executor, ManagedChannel channel) {
+  /**
+   * The gRPC side of the bridge: a channel to the service and the routes of every RPC. It is made
+   * on the first API call, not at start: building the routes reads the protobuf descriptors and
+   * HTTP rules of two whole services, which cost a one-shot {@code ballast run} nobody watches in
+   * the UI ~2% of its CPU (bench/README.md).
+   */
+  private record Backend(ManagedChannel channel, Transcoder transcoder) {}
+
+  private UiServer(UiOptions options, HttpServer http, ExecutorService executor) {
     this.options = options;
     this.http = http;
     this.executor = executor;
-    this.channel = channel;
-    ServiceCatalog catalog = ServiceCatalog.temporal();
-    this.transcoder =
-        new Transcoder(
-            catalog,
-            new EmbeddedEmulation(
-                new GrpcInvoker(channel), catalog, options.namespace(), options.pollers()));
     this.assets = new StaticAssets(UiServer.class.getClassLoader());
     this.settingsJson = settingsJson(options.namespace());
+  }
+
+  /** The bridge's transcoder, made on the first call; null once {@link #close} has begun. */
+  private Transcoder transcoder() {
+    synchronized (backendLock) {
+      if (closed) {
+        return null;
+      }
+      if (backend == null) {
+        ManagedChannel channel =
+            ManagedChannelBuilder.forTarget(options.temporalTarget()).usePlaintext().build();
+        try {
+          ServiceCatalog catalog = ServiceCatalog.temporal();
+          Transcoder transcoder =
+              new Transcoder(
+                  catalog,
+                  new EmbeddedEmulation(
+                      new GrpcInvoker(channel), catalog, options.namespace(), options.pollers()));
+          backend = new Backend(channel, transcoder);
+        } catch (RuntimeException | LinkageError e) {
+          channel.shutdownNow();
+          throw e;
+        }
+      }
+      return backend.transcoder();
+    }
   }
 
   /**
@@ -86,7 +115,6 @@ public final class UiServer implements Closeable {
    * @throws IOException if the port cannot be bound
    */
   public static UiServer start(UiOptions options) throws IOException {
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(options.temporalTarget()).usePlaintext().build();
     AtomicInteger threads = new AtomicInteger();
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(
@@ -105,12 +133,11 @@ public final class UiServer implements Closeable {
     try {
       http = HttpServer.create(new InetSocketAddress(options.bindHost(), options.port()), 0);
     } catch (IOException e) {
-      channel.shutdownNow();
       executor.shutdownNow();
       throw new IOException(
           "cannot listen on " + options.bindHost() + ":" + options.port() + ": " + e.getMessage(), e);
     }
-    UiServer server = new UiServer(options, http, executor, channel);
+    UiServer server = new UiServer(options, http, executor);
     http.createContext("/", server::handle);
     http.setExecutor(executor);
     http.start();
@@ -165,14 +192,23 @@ public final class UiServer implements Closeable {
     return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** Stops listening and closes the gRPC channel. */
+  /** Stops listening and closes the gRPC channel, if an API call had opened it. */
   @Override
   public void close() {
+    Backend b;
+    synchronized (backendLock) {
+      closed = true;
+      b = backend;
+      backend = null;
+    }
     http.stop(0);
     executor.shutdownNow();
-    channel.shutdownNow();
+    if (b == null) {
+      return;
+    }
+    b.channel().shutdownNow();
     try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
+      b.channel().awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -201,7 +237,12 @@ public final class UiServer implements Closeable {
         try (InputStream in = exchange.getRequestBody()) {
           body = in.readAllBytes();
         }
-        sendJson(exchange, transcoder.handle(method, rawPath, uri.getRawQuery(), body));
+        Transcoder transcoder = transcoder();
+        sendJson(
+            exchange,
+            transcoder == null
+                ? Transcoder.error(503, io.grpc.Status.Code.UNAVAILABLE, "the UI server is stopping")
+                : transcoder.handle(method, rawPath, uri.getRawQuery(), body));
       } else {
         serveAsset(exchange, uri.getPath());
       }
