@@ -70,8 +70,8 @@ public final class UiServer implements Closeable {
   /**
    * The gRPC side of the bridge: a channel to the service and the routes of every RPC. It is made
    * on the first API call, not at start: building the routes reads the protobuf descriptors and
-   * HTTP rules of two whole services, which cost a one-shot {@code ballast run} nobody watches in
-   * the UI ~2% of its CPU (bench/README.md).
+   * HTTP rules of two whole services, which cost a 1,000-row {@code ballast run} nobody watches in
+   * the UI ~3% of its CPU (bench/README.md, round 5).
    */
   private record Backend(ManagedChannel channel, Transcoder transcoder) {}
 
