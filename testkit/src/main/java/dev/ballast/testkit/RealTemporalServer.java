@@ -72,7 +72,7 @@ public final class RealTemporalServer implements TestTemporal {
       return this;
     }
 
-    /** Where the database file and the server's log go (default: a new temporary directory). */
+    /** Where the database file and the server's log go (default: a new directory under target/temporal-servers). */
     public Options in(Path directory) {
       this.dir = directory;
       return this;
@@ -112,7 +112,7 @@ public final class RealTemporalServer implements TestTemporal {
     try {
       Path dir = options.dir != null
           ? Files.createDirectories(options.dir)
-          : Files.createTempDirectory("ballast-temporal-");
+          : Files.createTempDirectory(serversDir(), "ballast-temporal-").toAbsolutePath();
       RealTemporalServer server =
           new RealTemporalServer(options, cli, dir, freePort(), options.ui ? freePort() : -1);
       server.launch();
@@ -120,6 +120,18 @@ public final class RealTemporalServer implements TestTemporal {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Where servers started without a directory of their own keep theirs: beside the test reports, in
+   * {@code target/temporal-servers} of the module under test (Maven runs tests in the module's
+   * directory), else in the system's temporary directory.
+   */
+  private static Path serversDir() throws IOException {
+    Path target = Path.of("target");
+    return Files.isDirectory(target)
+        ? Files.createDirectories(target.resolve("temporal-servers"))
+        : Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   private RealTemporalServer(Options options, Path cli, Path dir, int port, int uiPort) {
@@ -190,7 +202,10 @@ public final class RealTemporalServer implements TestTemporal {
     launch();
   }
 
-  /** Stops the server (SIGTERM, then SIGKILL after 10 s). Its directory is left for inspection. */
+  /**
+   * Stops the server (SIGTERM, then SIGKILL after 10 s). Its directory (its log and database) is
+   * left for inspection, under {@code target/temporal-servers} unless the options named one.
+   */
   @Override
   public synchronized void close() {
     if (process != null) {
