@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
@@ -206,26 +207,42 @@ public final class FileScanner {
     }
   }
 
+  /** How many bytes {@link #readHeaderLine} reads first; it reads more only for a longer line. */
+  static final int HEADER_READ_BYTES = 8192;
+
   /**
    * The header line of {@code file}: line 1, decoded as UTF-8, without a byte-order mark and
-   * without its LF or CRLF.
+   * without its LF or CRLF. Reads the file only as far as its first LF (in steps from {@link
+   * #HEADER_READ_BYTES}, doubling), never more than {@code maxBytes + 1} bytes: every chunk of a
+   * job reads its file's header, so a chunk of a few rows must not pay for a megabyte.
    *
    * @return the header, or null when the file is empty
    * @throws IllegalArgumentException when the first line is longer than {@code maxBytes}
    */
   public static String readHeaderLine(Path file, int maxBytes) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(maxBytes + 1);
+    int limit = maxBytes + 1;
+    byte[] a = new byte[Math.min(limit, HEADER_READ_BYTES)];
+    int n = 0;
+    int lf = -1;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-        // fill up to maxBytes + 1 or EOF
+      while (lf < 0) {
+        if (n == a.length) {
+          if (n == limit) {
+            break;
+          }
+          a = Arrays.copyOf(a, (int) Math.min(limit, 2L * a.length));
+        }
+        int read = channel.read(ByteBuffer.wrap(a, n, a.length - n));
+        if (read < 0) {
+          break;
+        }
+        lf = indexOfLf(a, n, n + read);
+        n += read;
       }
     }
-    int n = buffer.position();
     if (n == 0) {
       return null;
     }
-    byte[] a = buffer.array();
-    int lf = indexOfLf(a, 0, n);
     int end;
     if (lf >= 0) {
       end = lf;

@@ -290,4 +290,26 @@ class FileScannerTest {
     assertEquals("0123456789", FileScanner.readHeaderLine(write("exact.csv", "0123456789"), 10));
     assertThrows(IllegalArgumentException.class, () -> FileScanner.readHeaderLine(write("long.csv", "01234567890\n"), 10));
   }
+
+  @Test
+  void headerLinesLongerThanTheFirstReadAreReadWhole() throws Exception {
+    int step = FileScanner.HEADER_READ_BYTES;
+    for (int length : new int[] {step - 1, step, step + 1, 3 * step + 5}) {
+      String header = "h".repeat(length - 2) + ",ä"; // ä is two bytes: the line is length + 1 bytes
+      String rows = "\n" + "1,2\n".repeat(3 * step);
+      assertEquals(header, FileScanner.readHeaderLine(write("h" + length + ".csv", header + rows), 1 << 20), "length " + length);
+      assertEquals(header, FileScanner.readHeaderLine(write("crlf" + length + ".csv", header + "\r" + rows), 1 << 20));
+      assertEquals(header, FileScanner.readHeaderLine(write("only" + length + ".csv", header), 1 << 20));
+    }
+    // The limit applies to the bytes of the line, wherever the reads stop.
+    String exact = "x".repeat(2 * step + 3);
+    assertEquals(exact, FileScanner.readHeaderLine(write("exact-long.csv", exact + "\nrow\n"), exact.length()));
+    assertEquals(exact, FileScanner.readHeaderLine(write("exact-eof.csv", exact), exact.length()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> FileScanner.readHeaderLine(write("over.csv", exact + "\nrow\n"), exact.length() - 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> FileScanner.readHeaderLine(write("over-eof.csv", exact), exact.length() - 1));
+  }
 }
