@@ -26,20 +26,29 @@ public final class AtomicFiles {
 
   /** Writes {@code content} to {@code target} atomically, creating parent directories. */
   public static void write(Path target, Content content) throws IOException {
-    Files.createDirectories(target.getParent());
+    Path parent = target.getParent();
+    // Asked first: createDirectories on a directory that exists fails mkdir and throws and
+    // catches an exception, on every staged file of every chunk.
+    if (!Files.isDirectory(parent)) {
+      Files.createDirectories(parent);
+    }
     // A random name, not a UUID: UUID.randomUUID draws from SecureRandom, a lock and a read of
     // the system's entropy per staged file.
     ThreadLocalRandom random = ThreadLocalRandom.current();
     Path tmp =
         target.resolveSibling(
             target.getFileName() + ".tmp-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()));
+    boolean moved = false;
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         content.writeTo(out);
       }
       move(tmp, target);
+      moved = true;
     } finally {
-      Files.deleteIfExists(tmp);
+      if (!moved) {
+        Files.deleteIfExists(tmp);
+      }
     }
   }
 

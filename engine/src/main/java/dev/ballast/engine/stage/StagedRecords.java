@@ -160,10 +160,14 @@ public final class StagedRecords {
 
   /** Segment {@code segment} of a chunk if both its files exist and verify, else null. */
   public static SegmentInfo verifySegment(Path chunksDir, int chunk, int segment) throws IOException {
+    Path accFile = accFile(chunksDir, chunk, segment);
+    if (isMissing(accFile)) {
+      return null;
+    }
     byte[] acc;
     byte[] rejects;
     try {
-      acc = Files.readAllBytes(accFile(chunksDir, chunk, segment));
+      acc = Files.readAllBytes(accFile);
       rejects = Files.readAllBytes(rejectsFile(chunksDir, chunk, segment));
     } catch (NoSuchFileException e) {
       return null;
@@ -190,11 +194,24 @@ public final class StagedRecords {
 
   /** The chunk's summary, or null when there is none or it cannot be parsed. */
   public static ChunkSummary readSummary(Path chunksDir, int chunk) {
+    Path file = summaryFile(chunksDir, chunk);
+    if (isMissing(file)) {
+      return null;
+    }
     try {
-      return JSON.readValue(summaryFile(chunksDir, chunk).toFile(), ChunkSummary.class);
+      return JSON.readValue(file.toFile(), ChunkSummary.class);
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether {@code file} is not there: asked before reading what a chunk's first attempt never
+   * finds, so that the common case costs a {@code stat}, not an exception (a file that goes
+   * missing between the two still reads as missing).
+   */
+  private static boolean isMissing(Path file) {
+    return !file.toFile().exists();
   }
 
   /** Whether a summary describes {@code ref} processed by {@code type} with these parameters. */
