@@ -7,9 +7,10 @@
 #                  [--data DIR] [--chunk-bytes 1024]
 #
 # Chunks of --chunk-bytes over one generated file (about 68 bytes a row), or one chunk per file over
-# a directory of --files files of 3 rows. Prints one "scale:" line per job: wall time, process stage
-# time per chunk, per workflow (job, plan, process, merge, commit) its runs, peak events, largest
-# payload and largest history, the worker's peak heap, and whether the outputs equal the reference.
+# a directory of --files files of 3 rows (--chunks 0 or --files 0 skips that kind). Prints one
+# "scale:" line per job: wall time, process stage time per chunk, per workflow (job, plan, process,
+# merge, commit) its runs, peak events, largest payload and largest history, the worker's peak heap,
+# and whether the outputs equal the reference.
 # Services: embedded (the embedded service, the worker connected over loopback gRPC as a worker
 # process of its own is, so without sticky execution), in-process (the embedded service and the
 # worker in one JVM, sticky execution on: what `ballast run` does), real (temporal server start-dev).
@@ -52,7 +53,7 @@ run() { # SERVICE LABEL INPUT...
 IFS=, read -ra sizes <<<"$chunks"
 IFS=, read -ra svcs <<<"$services"
 for n in "${sizes[@]}"; do
-  [[ -z $n ]] && continue
+  [[ -z $n || $n == 0 ]] && continue
   input="$data/chunks-$n.csv"
   if [[ ! -f $input ]]; then
     rows=$(( n * chunk_bytes / 66 + 1 ))
@@ -62,7 +63,7 @@ for n in "${sizes[@]}"; do
 done
 IFS=, read -ra fsizes <<<"$files"
 for n in "${fsizes[@]}"; do
-  [[ -z $n ]] && continue
+  [[ -z $n || $n == 0 ]] && continue
   dir="$data/files-$n"
   [[ -d $dir ]] || java -cp "$cp" dev.ballast.bench.ScaleRun --generate-files "$n" 3 "$dir"
   for s in "${svcs[@]}"; do run "$s" "files-$n" "$dir"; done
