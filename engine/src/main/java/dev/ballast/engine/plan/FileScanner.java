@@ -119,7 +119,11 @@ public final class FileScanner {
         }
       } else {
         MessageDigest sha = Fingerprints.sha256Digest();
-        ByteBuffer buffer = ByteBuffer.allocate(bufferBytes);
+        // A small file gets a small buffer: a plan over thousands of small inputs would otherwise
+        // allocate and zero a whole buffer per file. Its size is a hint: a file that grows is
+        // still read to its end, a buffer at a time.
+        ByteBuffer buffer =
+            ByteBuffer.allocate((int) Math.min(bufferBytes, Math.max(4096, channel.size() + 1)));
         byte[] a = buffer.array();
         int n;
         while ((n = channel.read(buffer.clear())) >= 0) {
