@@ -4,13 +4,11 @@ import dev.ballast.job.Accumulator;
 import dev.ballast.job.source.Csv;
 import dev.ballast.job.source.Swar;
 import dev.ballast.job.source.Utf8;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -461,7 +459,9 @@ public final class Aggregates implements Accumulator<Aggregates> {
       }
       int from = dict.at;
       dict.at += (int) len;
-      ids[i] = merchantId(merchantString(head, from, dict.at));
+      // The byte path rows take (a merchant's bytes are looked up, decoded only when new): no
+      // String per merchant and segment.
+      ids[i] = merchantId(head, from, dict.at);
     }
     if (dict.remaining() != 0) {
       throw new IOException("bad merchant dictionary: " + dict.remaining() + " bytes left");
@@ -555,38 +555,110 @@ public final class Aggregates implements Accumulator<Aggregates> {
    * CR or LF.
    */
   public void writeCsv(OutputStream stream) throws IOException {
-    Integer[] order = new Integer[size];
+    int[] order = sortedGroups();
+    byte[][] quoted = new byte[names.length][];
+    OutputStream out = new BufferedOutputStream(stream, 1 << 16);
+    out.write(CSV_HEADER.getBytes(StandardCharsets.US_ASCII));
+    byte[] line = new byte[128];
+    for (int i : order) {
+      int m = groupMerchants[i] - 1;
+      if (quoted[m] == null) {
+        quoted[m] = Csv.quote(names[m]).getBytes(StandardCharsets.UTF_8);
+      }
+      out.write(quoted[m]);
+      // The date and five numbers with their commas: at most 1 + 16 + 5 * 21 + 1 ASCII bytes.
+      int at = putAscii(line, 0, ",");
+      at = putAscii(line, at, LocalDate.ofEpochDay(days[i]).toString());
+      at = putAscii(line, putAscii(line, at, ","), Long.toString(counts[i]));
+      at = putAscii(line, putAscii(line, at, ","), Long.toString(gross[i]));
+      at = putAscii(line, putAscii(line, at, ","), Long.toString(refunds[i]));
+      at = putAscii(line, putAscii(line, at, ","), Long.toString(Math.subtractExact(gross[i], refunds[i])));
+      line[at++] = '\n';
+      out.write(line, 0, at);
+    }
+    out.flush();
+  }
+
+  /**
+   * The slots of every group, ordered by merchant (code point order) then day. The merchants are
+   * ranked once; the groups are then sorted as primitive keys (rank, day) when the days span less
+   * than 2^32 (any real calendar), else with a comparator.
+   */
+  private int[] sortedGroups() {
+    int[] slots = new int[size];
+    boolean[] used = new boolean[merchantIndex.size()];
+    int merchants = 0;
+    long minDay = Long.MAX_VALUE;
+    long maxDay = Long.MIN_VALUE;
     int k = 0;
     for (int i = 0; i < groupMerchants.length; i++) {
       if (groupMerchants[i] != 0) {
-        order[k++] = i;
+        slots[k++] = i;
+        int m = groupMerchants[i] - 1;
+        if (!used[m]) {
+          used[m] = true;
+          merchants++;
+        }
+        minDay = Math.min(minDay, days[i]);
+        maxDay = Math.max(maxDay, days[i]);
       }
     }
-    Arrays.sort(
-        order,
-        Comparator.comparing((Integer i) -> names[groupMerchants[i] - 1], CODE_POINT_ORDER)
-            .thenComparingLong(i -> days[i]));
-    Writer out =
-        new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
-    out.write(CSV_HEADER);
-    StringBuilder line = new StringBuilder(128);
-    for (int i : order) {
-      line.setLength(0);
-      line.append(Csv.quote(names[groupMerchants[i] - 1]));
-      line.append(',')
-          .append(LocalDate.ofEpochDay(days[i]))
-          .append(',')
-          .append(counts[i])
-          .append(',')
-          .append(gross[i])
-          .append(',')
-          .append(refunds[i])
-          .append(',')
-          .append(Math.subtractExact(gross[i], refunds[i]))
-          .append('\n');
-      out.append(line);
+    Integer[] byName = new Integer[merchants];
+    for (int m = 0, r = 0; m < used.length; m++) {
+      if (used[m]) {
+        byName[r++] = m;
+      }
     }
-    out.flush();
+    Arrays.sort(byName, (a, b) -> compareCodePoints(names[a], names[b]));
+    int[] rank = new int[used.length];
+    for (int r = 0; r < merchants; r++) {
+      rank[byName[r]] = r;
+    }
+    long span = maxDay - minDay; // negative when it overflows
+    if (size > 0 && span >= 0 && span <= 0xFFFFFFFFL) {
+      long[] keys = new long[size];
+      for (int j = 0; j < size; j++) {
+        int i = slots[j];
+        keys[j] = ((long) rank[groupMerchants[i] - 1] << 32) | (days[i] - minDay);
+      }
+      Arrays.sort(keys);
+      for (int j = 0; j < size; j++) {
+        slots[j] = find(byName[(int) (keys[j] >>> 32)], minDay + (keys[j] & 0xFFFFFFFFL));
+      }
+      return slots;
+    }
+    Integer[] boxed = new Integer[size];
+    for (int j = 0; j < size; j++) {
+      boxed[j] = slots[j];
+    }
+    Arrays.sort(
+        boxed,
+        Comparator.comparingInt((Integer i) -> rank[groupMerchants[i] - 1]).thenComparingLong(i -> days[i]));
+    for (int j = 0; j < size; j++) {
+      slots[j] = boxed[j];
+    }
+    return slots;
+  }
+
+  /** The slot of group (merchant number, day), which must exist. */
+  private int find(int merchant, long day) {
+    int key = merchant + 1;
+    int mask = groupMerchants.length - 1;
+    for (int i = hash(merchant, day) & mask; ; i = (i + 1) & mask) {
+      if (groupMerchants[i] == key && days[i] == day) {
+        return i;
+      }
+      if (groupMerchants[i] == 0) {
+        throw new IllegalStateException("no group for merchant " + merchant + " on day " + day);
+      }
+    }
+  }
+
+  private static int putAscii(byte[] b, int at, String ascii) {
+    for (int i = 0; i < ascii.length(); i++) {
+      b[at++] = (byte) ascii.charAt(i);
+    }
+    return at;
   }
 
   /** Compares two strings by Unicode code points. */

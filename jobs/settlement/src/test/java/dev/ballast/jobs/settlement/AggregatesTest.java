@@ -95,6 +95,30 @@ class AggregatesTest {
   }
 
   @Test
+  void linesAreOrderedByMerchantThenDayWhateverTheSpanOfDays() throws IOException {
+    // Days a few apart, the whole of years 0000-9999, and a span beyond 2^32 days (sorted another
+    // way): the same order as a sorted map's, merchants by code point (a surrogate pair after
+    // U+FF5E, which UTF-16 order would put before it).
+    long[][] spans = {{19_000, 19_003}, {-719_528, 2_932_896}, {-3_000_000_000L, 3_000_000_000L}};
+    for (long[] span : spans) {
+      SplittableRandom rnd = new SplittableRandom(span[0]);
+      Aggregates agg = new Aggregates();
+      TreeMap<String, TreeMap<Long, long[]>> model = new TreeMap<>(Aggregates.CODE_POINT_ORDER);
+      for (int r = 0; r < 2000; r++) {
+        String m = MERCHANTS[rnd.nextInt(MERCHANTS.length)];
+        long day = rnd.nextBoolean() ? span[rnd.nextInt(2)] : rnd.nextLong(span[0], span[1] + 1);
+        long cents = rnd.nextLong(1_000);
+        agg.add(m, day, false, cents);
+        long[] t = model.computeIfAbsent(m, k -> new TreeMap<>()).computeIfAbsent(day, k -> new long[3]);
+        t[0]++;
+        t[1] += cents;
+      }
+      assertEquals(csv(model), csv(agg), "days " + span[0] + ".." + span[1]);
+    }
+    assertEquals(Aggregates.CSV_HEADER, csv(new Aggregates()));
+  }
+
+  @Test
   void truncatedBytesFailWithIoException() throws IOException {
     Aggregates agg = new Aggregates();
     agg.add("M1", 1, false, 5);
