@@ -112,26 +112,31 @@ public final class Aggregates implements Accumulator<Aggregates> {
 
   /** The slot of group (merchant number, day), created empty when missing. */
   private int slot(int merchant, long day) {
+    int i = probe(merchant, day);
+    if (groupMerchants[i] != 0) {
+      return i;
+    }
+    groupMerchants[i] = merchant + 1;
+    days[i] = day;
+    if (++size * 2 > groupMerchants.length) {
+      grow();
+      return probe(merchant, day);
+    }
+    return i;
+  }
+
+  /** The slot holding group (merchant number, day), else the empty slot where it belongs. */
+  private int probe(int merchant, long day) {
     int key = merchant + 1;
     int mask = groupMerchants.length - 1;
     int i = hash(merchant, day) & mask;
     while (true) {
       int m = groupMerchants[i];
-      if (m == 0) {
-        break;
-      }
-      if (m == key && days[i] == day) {
+      if (m == 0 || (m == key && days[i] == day)) {
         return i;
       }
       i = (i + 1) & mask;
     }
-    groupMerchants[i] = key;
-    days[i] = day;
-    if (++size * 2 > groupMerchants.length) {
-      grow();
-      return slot(merchant, day);
-    }
-    return i;
   }
 
   /** The number of {@code merchant} in this instance's merchant table, added when new. */
@@ -567,12 +572,11 @@ public final class Aggregates implements Accumulator<Aggregates> {
       }
       out.write(quoted[m]);
       // The date and five numbers with their commas: at most 1 + 16 + 5 * 21 + 1 ASCII bytes.
-      int at = putAscii(line, 0, ",");
-      at = putAscii(line, at, LocalDate.ofEpochDay(days[i]).toString());
-      at = putAscii(line, putAscii(line, at, ","), Long.toString(counts[i]));
-      at = putAscii(line, putAscii(line, at, ","), Long.toString(gross[i]));
-      at = putAscii(line, putAscii(line, at, ","), Long.toString(refunds[i]));
-      at = putAscii(line, putAscii(line, at, ","), Long.toString(Math.subtractExact(gross[i], refunds[i])));
+      int at = field(line, 0, LocalDate.ofEpochDay(days[i]).toString());
+      at = field(line, at, Long.toString(counts[i]));
+      at = field(line, at, Long.toString(gross[i]));
+      at = field(line, at, Long.toString(refunds[i]));
+      at = field(line, at, Long.toString(Math.subtractExact(gross[i], refunds[i])));
       line[at++] = '\n';
       out.write(line, 0, at);
     }
@@ -642,19 +646,16 @@ public final class Aggregates implements Accumulator<Aggregates> {
 
   /** The slot of group (merchant number, day), which must exist. */
   private int find(int merchant, long day) {
-    int key = merchant + 1;
-    int mask = groupMerchants.length - 1;
-    for (int i = hash(merchant, day) & mask; ; i = (i + 1) & mask) {
-      if (groupMerchants[i] == key && days[i] == day) {
-        return i;
-      }
-      if (groupMerchants[i] == 0) {
-        throw new IllegalStateException("no group for merchant " + merchant + " on day " + day);
-      }
+    int i = probe(merchant, day);
+    if (groupMerchants[i] == 0) {
+      throw new IllegalStateException("no group for merchant " + merchant + " on day " + day);
     }
+    return i;
   }
 
-  private static int putAscii(byte[] b, int at, String ascii) {
+  /** Puts a comma, then {@code ascii}, at {@code b[at]}; returns the index after them. */
+  private static int field(byte[] b, int at, String ascii) {
+    b[at++] = ',';
     for (int i = 0; i < ascii.length(); i++) {
       b[at++] = (byte) ascii.charAt(i);
     }
