@@ -4,6 +4,7 @@ import dev.ballast.job.source.CsvSource;
 import dev.ballast.job.source.LineSource;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.zip.Checksum;
 
 /**
  * Reads the records of one chunk, from a {@link Cursor} to the chunk's end. A source is addressed
@@ -27,5 +28,17 @@ public interface RecordSource<I> extends Closeable {
    */
   default long offset() {
     return position().offset();
+  }
+
+  /**
+   * Asks the source to pass every byte of its range that it reads from now on to {@code
+   * checksum}, in file order and each once, so that by the time {@link #next()} returns null the
+   * checksum has seen the bytes from its position to the chunk's end. The engine calls it before
+   * the first {@link #next()} and checks the chunk's bytes against its plan with what the
+   * checksum saw, instead of reading the chunk a second time; it still reads them again if the
+   * checksum saw fewer bytes than the range holds. False, the default, when the source cannot.
+   */
+  default boolean feedChecksum(Checksum checksum) {
+    return false;
   }
 }

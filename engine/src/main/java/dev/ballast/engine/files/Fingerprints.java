@@ -53,6 +53,13 @@ public final class Fingerprints {
     return hex(sha256Digest().digest(bytes));
   }
 
+  /** SHA-256 of {@code bytes[from..from + length)}, lower-case hex. */
+  public static String sha256(byte[] bytes, int from, int length) {
+    MessageDigest digest = sha256Digest();
+    digest.update(bytes, from, length);
+    return hex(digest.digest());
+  }
+
   /** Lower-case hex of {@code bytes}. */
   public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(bytes);

@@ -91,11 +91,15 @@ public final class StagedRecords {
     return chunksDir.resolve("chunk-" + zeroPadded(chunk, 6) + ".records.json");
   }
 
-  /** Writes a segment's rejects, then its {@code .acc} file. */
-  public static void writeSegment(
+  /**
+   * Writes a segment's rejects, then its {@code .acc} file; returns the segment as {@link
+   * #verifySegment} would read it back.
+   */
+  public static SegmentInfo writeSegment(
       Path chunksDir, Segment segment, long firstLine, long nextLine, Counts counts,
       byte[] rejects, Accumulator<?> accumulator) throws IOException {
     AtomicFiles.write(rejectsFile(chunksDir, segment.chunkIndex(), segment.index()), rejects);
+    String rejectsSha = Fingerprints.sha256(rejects);
     Buffer bytes = new Buffer(4096);
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(MAGIC);
@@ -108,7 +112,7 @@ public final class StagedRecords {
     out.writeLong(counts.skipped());
     out.writeLong(counts.rejected());
     out.writeLong(rejects.length);
-    out.writeUTF(Fingerprints.sha256(rejects));
+    out.writeUTF(rejectsSha);
     int lengthAt = bytes.size();
     out.writeInt(0); // the accumulator's length, set below
     accumulator.writeTo(out);
@@ -117,12 +121,19 @@ public final class StagedRecords {
     out.writeInt(MAGIC);
     out.flush();
     AtomicFiles.write(accFile(chunksDir, segment.chunkIndex(), segment.index()), bytes::writeTo);
+    return new SegmentInfo(
+        segment.index(), segment.start(), segment.end(), firstLine, nextLine, counts, bytes.size(),
+        bytes.sha256(), rejects.length, rejectsSha);
   }
 
   /** A byte buffer whose bytes can be patched in place (the accumulator's length, once known). */
   private static final class Buffer extends ByteArrayOutputStream {
     Buffer(int size) {
       super(size);
+    }
+
+    String sha256() {
+      return Fingerprints.sha256(buf, 0, count);
     }
 
     void putInt(int at, int v) {

@@ -6,6 +6,7 @@ import dev.ballast.job.SourceRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.Checksum;
 
 /**
  * A {@link RecordSource} of CSV rows: one record per non-blank line of a {@link LineSource} (LF or
@@ -53,6 +54,11 @@ public final class CsvSource implements RecordSource<CsvRow> {
   @Override
   public Cursor position() {
     return lines.position();
+  }
+
+  @Override
+  public boolean feedChecksum(Checksum checksum) {
+    return lines.feedChecksum(checksum);
   }
 
   @Override

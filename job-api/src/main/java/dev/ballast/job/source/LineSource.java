@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.zip.Checksum;
 
 /**
  * A {@link RecordSource} of raw lines, as bytes: one record per non-blank line, LF or CR LF
@@ -34,6 +35,8 @@ public final class LineSource implements RecordSource<Line> {
   /** File offset of {@code buf[0]}. */
   private long bufOffset;
   private long line;
+  /** Sees every byte read into the buffer, when the engine asked for it (null otherwise). */
+  private Checksum checksum;
 
   private LineSource(FileChannel in, Cursor from, long end) {
     this.in = in;
@@ -104,7 +107,17 @@ public final class LineSource implements RecordSource<Line> {
     if (n < 0) {
       throw new IOException("unexpected end of input at offset " + filePos);
     }
+    if (checksum != null) {
+      checksum.update(buf, bufEnd, n);
+    }
     bufEnd += n;
+    return true;
+  }
+
+  /** Every byte this source reads from now on also goes to {@code checksum}: true. */
+  @Override
+  public boolean feedChecksum(Checksum checksum) {
+    this.checksum = checksum;
     return true;
   }
 

@@ -1,7 +1,9 @@
 package dev.ballast.job.source;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.job.Cursor;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.zip.Checksum;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +58,9 @@ class LineSourceTest {
       }
       List<String> expected = model(bytes, from, end, first + 1);
       List<String> actual = new ArrayList<>();
+      Recorder seen = new Recorder();
       try (LineSource source = LineSource.open(file, new Cursor(from, first + 1), end)) {
+        assertTrue(source.feedChecksum(seen));
         Line line;
         while ((line = source.next()) != null) {
           actual.add(line.line() + ":" + Arrays.toString(Arrays.copyOfRange(line.bytes(), line.start(), line.end())));
@@ -64,7 +69,26 @@ class LineSourceTest {
         assertEquals(end, source.offset(), "round " + round);
       }
       assertEquals(expected, actual, "round " + round);
+      // What the engine checks the chunk's CRC-32C with: every byte of the range, in order, once.
+      assertArrayEquals(Arrays.copyOfRange(bytes, (int) from, (int) end), seen.bytes.toByteArray(), "round " + round);
     }
+  }
+
+  @Test
+  void csvSourcePassesItsBytesOn() throws IOException {
+    byte[] bytes = "id,name\n1,\"a,b\"\n\n2,c\r\n3,d".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Path file = dir.resolve("rows.csv");
+    Files.write(file, bytes);
+    Recorder seen = new Recorder();
+    int rows = 0;
+    try (CsvSource source = CsvSource.open(file, new Cursor(8, 2), bytes.length, "id,name")) {
+      assertTrue(source.feedChecksum(seen));
+      while (source.next() != null) {
+        rows++;
+      }
+    }
+    assertEquals(3, rows);
+    assertArrayEquals(Arrays.copyOfRange(bytes, 8, bytes.length), seen.bytes.toByteArray());
   }
 
   @Test
@@ -118,5 +142,30 @@ class LineSourceTest {
       start = i + 1;
     }
     return lines;
+  }
+
+  /** A checksum that keeps the bytes it is given. */
+  private static final class Recorder implements Checksum {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    @Override
+    public void update(int b) {
+      bytes.write(b);
+    }
+
+    @Override
+    public void update(byte[] b, int off, int len) {
+      bytes.write(b, off, len);
+    }
+
+    @Override
+    public long getValue() {
+      return bytes.size();
+    }
+
+    @Override
+    public void reset() {
+      bytes.reset();
+    }
   }
 }

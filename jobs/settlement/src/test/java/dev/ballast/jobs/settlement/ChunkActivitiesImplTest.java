@@ -13,6 +13,12 @@ import dev.ballast.api.model.ChunkResult;
 import dev.ballast.api.model.Counts;
 import dev.ballast.engine.files.StagingLayout;
 import dev.ballast.engine.stage.StagedRecords;
+import dev.ballast.job.ChunkContext;
+import dev.ballast.job.Cursor;
+import dev.ballast.job.RecordSource;
+import dev.ballast.job.SourceRecord;
+import dev.ballast.job.source.Line;
+import dev.ballast.job.source.LineSource;
 import dev.ballast.samples.SampleGenerator;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -27,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import java.util.zip.Checksum;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -282,6 +289,109 @@ class ChunkActivitiesImplTest {
       assertEquals(ErrorType.INPUT_CHANGED.name(), f.getType());
       assertTrue(f.isNonRetryable());
       assertTrue(f.getOriginalMessage().contains("orders.csv"), f.getOriginalMessage());
+    }
+  }
+
+  @Test
+  void inputChangedBeforeTheCheckpointFailsTheResumedAttempt() throws IOException {
+    Path resumed = staging("changed-before-checkpoint");
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      h.chunks().processChunk(h.task(resumed, Map.of(), chunk));
+    }
+    Path chunks = chunksDir(resumed);
+    ChunkCheckpoint cp = checkpointAfter(resumed, segmentCount(resumed, chunk.index()) / 2);
+    Files.delete(StagedRecords.summaryFile(chunks, chunk.index()));
+    for (int s = cp.segments(); Files.exists(StagedRecords.accFile(chunks, chunk.index(), s)); s++) {
+      Files.delete(StagedRecords.accFile(chunks, chunk.index(), s));
+      Files.delete(StagedRecords.rejectsFile(chunks, chunk.index(), s));
+    }
+    // A digit the resumed attempt does not read as rows: it was in a segment staged before the checkpoint.
+    changeDigitAtOrAfter(chunk.start() + 100);
+    assertTrue(chunk.start() + 200 < cp.offset(), "checkpoint at " + cp.offset());
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      h.env().setHeartbeatDetails(cp);
+      ApplicationFailure f =
+          applicationFailure(
+              assertThrows(
+                  ActivityFailure.class, () -> h.chunks().processChunk(h.task(resumed, Map.of(), chunk))));
+      assertEquals(ErrorType.INPUT_CHANGED.name(), f.getType());
+      assertTrue(f.isNonRetryable());
+      assertTrue(f.getOriginalMessage().contains("CRC-32C"), f.getOriginalMessage());
+    }
+  }
+
+  @Test
+  void sourceThatDoesNotPassItsBytesOnHasTheChunkReadAgain() throws IOException {
+    ChunkResult expected;
+    try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
+      expected = h.chunks().processChunk(h.task(staging("plain"), Map.of(), chunk));
+    }
+    for (boolean lies : new boolean[] {false, true}) {
+      try (SettlementHarness h = new SettlementHarness(SEGMENT, new OpaqueSourceSettlement(lies))) {
+        ChunkResult r = h.chunks().processChunk(h.task(staging("opaque-" + lies), Map.of(), chunk));
+        assertEquals(expected.counts(), r.counts(), "lies: " + lies);
+      }
+    }
+    changeDigitAtOrAfter((chunk.start() + chunk.end()) / 2);
+    for (boolean lies : new boolean[] {false, true}) {
+      try (SettlementHarness h = new SettlementHarness(SEGMENT, new OpaqueSourceSettlement(lies))) {
+        ApplicationFailure f =
+            applicationFailure(
+                assertThrows(
+                    ActivityFailure.class,
+                    () -> h.chunks().processChunk(h.task(staging("opaque-changed-" + lies), Map.of(), chunk))));
+        assertEquals(ErrorType.INPUT_CHANGED.name(), f.getType(), "lies: " + lies);
+      }
+    }
+  }
+
+  /** Swaps the first digit at or after {@code offset} of the input for another digit. */
+  private void changeDigitAtOrAfter(long offset) throws IOException {
+    byte[] b = Files.readAllBytes(input);
+    int at = (int) offset;
+    while (b[at] < '0' || b[at] > '9') {
+      at++;
+    }
+    b[at] = (byte) (b[at] == '7' ? '8' : '7');
+    Files.write(input, b);
+  }
+
+  /**
+   * Settlement read through a source of its own that does not pass its bytes on to the engine's
+   * checksum: it says so, or (when it {@code lies}) it says it will and passes none.
+   */
+  private static final class OpaqueSourceSettlement extends SettlementJobType {
+    private final boolean lies;
+
+    OpaqueSourceSettlement(boolean lies) {
+      this.lies = lies;
+    }
+
+    @Override
+    public RecordSource<Line> open(Path file, Cursor from, long end, ChunkContext<SettlementParameters> chunk)
+        throws IOException {
+      LineSource lines = LineSource.open(file, from, end);
+      return new RecordSource<>() {
+        @Override
+        public SourceRecord<Line> next() throws IOException {
+          return lines.next();
+        }
+
+        @Override
+        public Cursor position() {
+          return lines.position();
+        }
+
+        @Override
+        public boolean feedChecksum(Checksum checksum) {
+          return lies;
+        }
+
+        @Override
+        public void close() throws IOException {
+          lines.close();
+        }
+      };
     }
   }
 

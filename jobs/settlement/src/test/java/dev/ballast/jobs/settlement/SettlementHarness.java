@@ -43,8 +43,13 @@ public final class SettlementHarness implements AutoCloseable {
   private final MergeActivities merge;
 
   public SettlementHarness(int segmentBytes) {
+    this(segmentBytes, new SettlementJobType());
+  }
+
+  /** A harness running {@code type} (settlement, or a variation of it) as the job's type. */
+  public SettlementHarness(int segmentBytes, SettlementJobType type) {
     env = TestActivityEnvironment.newInstance();
-    JobTypes types = new JobTypes(Set.of(new SettlementJobType()));
+    JobTypes types = new JobTypes(Set.of(type));
     env.registerActivitiesImplementations(
         new ChunkActivitiesImpl(types, segmentBytes), new MergeActivitiesImpl(types));
     ActivityOptions options =
