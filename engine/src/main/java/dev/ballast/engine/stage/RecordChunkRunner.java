@@ -235,14 +235,7 @@ public final class RecordChunkRunner {
     }
 
     String actual =
-        fed && seen.bytes() == chunk.end() - chunk.start()
-            ? Fingerprints.crc32cHex(seen.getValue())
-            : crc32c(file, chunk);
-    if (!actual.equalsIgnoreCase(chunk.crc32c())) {
-      throw inputChanged(
-          chunk, "its bytes " + chunk.start() + ".." + chunk.end() + " have CRC-32C " + actual
-              + ", planned " + chunk.crc32c());
-    }
+        checkPlannedBytes(file, chunk, fed && seen.bytes() == chunk.end() - chunk.start() ? seen : null, type);
     List<SegmentInfo> infos = new ArrayList<>(segment);
     Counts total = Counts.ZERO;
     long expect = chunk.start();
@@ -426,6 +419,29 @@ public final class RecordChunkRunner {
       sum = sum.plus(s.counts());
     }
     return (summary.segments().isEmpty() || expect == summary.end()) && sum.equals(summary.counts());
+  }
+
+  /**
+   * Fails with {@code INPUT_CHANGED} unless the chunk's bytes have the CRC-32C its plan recorded:
+   * the bytes the source read, when {@code read} saw them all, else the file's bytes read again.
+   * Returns that CRC-32C.
+   */
+  private static String checkPlannedBytes(Path file, ChunkRef chunk, CountingCrc32c read, JobType<?, ?, ?> type)
+      throws IOException {
+    String planned = chunk.crc32c();
+    String actual = read != null ? Fingerprints.crc32cHex(read.getValue()) : crc32c(file, chunk);
+    if (actual.equalsIgnoreCase(planned)) {
+      return actual;
+    }
+    String range = "its bytes " + chunk.start() + ".." + chunk.end();
+    if (read != null && crc32c(file, chunk).equalsIgnoreCase(planned)) {
+      // The file holds the planned bytes now, but the rows were not read from them as passed on.
+      throw inputChanged(
+          chunk, range + " were read with CRC-32C " + actual + " and now have the planned " + planned
+              + ": either the file changed while the chunk ran, or job type " + type.name()
+              + "'s source passes its bytes on out of order (RecordSource.feedChecksum)");
+    }
+    throw inputChanged(chunk, range + " have CRC-32C " + actual + ", planned " + planned);
   }
 
   /** CRC-32C of the chunk's bytes as the file holds them now, lower-case hex. */

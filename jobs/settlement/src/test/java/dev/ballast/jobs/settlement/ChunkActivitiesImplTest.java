@@ -345,6 +345,20 @@ class ChunkActivitiesImplTest {
     }
   }
 
+  @Test
+  void sourcePassingItsBytesOnOutOfOrderFailsTheChunkNamingIt() throws IOException {
+    try (SettlementHarness h = new SettlementHarness(SEGMENT, new ScramblingSourceSettlement())) {
+      ApplicationFailure f =
+          applicationFailure(
+              assertThrows(
+                  ActivityFailure.class,
+                  () -> h.chunks().processChunk(h.task(staging("scrambled"), Map.of(), chunk))));
+      assertEquals(ErrorType.INPUT_CHANGED.name(), f.getType());
+      assertTrue(f.getOriginalMessage().contains("now have the planned " + chunk.crc32c()), f.getOriginalMessage());
+      assertTrue(f.getOriginalMessage().contains("RecordSource.feedChecksum"), f.getOriginalMessage());
+    }
+  }
+
   /** Swaps the first digit at or after {@code offset} of the input for another digit. */
   private void changeDigitAtOrAfter(long offset) throws IOException {
     byte[] b = Files.readAllBytes(input);
@@ -385,6 +399,59 @@ class ChunkActivitiesImplTest {
         @Override
         public boolean feedChecksum(Checksum checksum) {
           return lies;
+        }
+
+        @Override
+        public void close() throws IOException {
+          lines.close();
+        }
+      };
+    }
+  }
+
+  /** Settlement whose source passes every byte on once, but each read's bytes in reverse order. */
+  private static final class ScramblingSourceSettlement extends SettlementJobType {
+    @Override
+    public RecordSource<Line> open(Path file, Cursor from, long end, ChunkContext<SettlementParameters> chunk)
+        throws IOException {
+      LineSource lines = LineSource.open(file, from, end);
+      return new RecordSource<>() {
+        @Override
+        public SourceRecord<Line> next() throws IOException {
+          return lines.next();
+        }
+
+        @Override
+        public Cursor position() {
+          return lines.position();
+        }
+
+        @Override
+        public boolean feedChecksum(Checksum checksum) {
+          return lines.feedChecksum(
+              new Checksum() {
+                @Override
+                public void update(int b) {
+                  checksum.update(b);
+                }
+
+                @Override
+                public void update(byte[] b, int off, int len) {
+                  for (int i = off + len - 1; i >= off; i--) {
+                    checksum.update(b[i]);
+                  }
+                }
+
+                @Override
+                public long getValue() {
+                  return checksum.getValue();
+                }
+
+                @Override
+                public void reset() {
+                  checksum.reset();
+                }
+              });
         }
 
         @Override
