@@ -18,7 +18,8 @@
 #   floor            dev.ballast.bench.ReadFloor: one thread that only reads the bytes, counts lines
 # --sides picks some of them (default: all four). It checks that every job side's settlement.csv
 # and rejects.jsonl are byte-identical, and prints medians of wall time, rows/s, MB/s, peak RSS,
-# CPU time and CPU seconds per million rows, and Ballast's wall-time ratio to each other side.
+# CPU time and CPU seconds per million rows, and Ballast's wall-time and CPU ratios to each other
+# side, then those ratios round by round (Ballast against the other side in the same round).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -155,24 +156,44 @@ awk -F'\t' -v data="$data" -v sides="$sides" '
   {
     key = $1 SUBSEP $2
     wall[key] = wall[key] " " $4; rss[key] = rss[key] " " $5; cpu[key] = cpu[key] " " $6
+    roundWall[key, $3] = $4; roundCpu[key, $3] = $6
+    if ($3 > rounds) rounds = $3
     if ($7 != "-") ovh[key] = ovh[key] " " $7
     if (!($1 in seen)) { seen[$1] = 1; order[++count] = $1 }
   }
   END {
     ns = split(sides, side, ",")
-    printf "| rows | side | wall s | rows/s | MB/s | peak RSS MB | CPU s | CPU s per M rows | Temporal overhead | Ballast/side wall |\n"
-    printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    printf "| rows | side | wall s | rows/s | MB/s | peak RSS MB | CPU s | CPU s per M rows | Temporal overhead | Ballast/side wall | Ballast/side CPU |\n"
+    printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     for (k = 1; k <= count; k++) {
       n = order[k]
       cmd = "stat -L -c %s " data "/settlement-" n ".csv"; cmd | getline bytes; close(cmd)
       bw = (n SUBSEP "ballast") in wall ? median(wall[n SUBSEP "ballast"]) : 0
+      bc = (n SUBSEP "ballast") in cpu ? median(cpu[n SUBSEP "ballast"]) : 0
       for (s = 1; s <= ns; s++) {
         key = n SUBSEP side[s]
         if (!(key in wall)) continue
         w = median(wall[key]); c = median(cpu[key])
         o = (key in ovh) ? sprintf("%.1f%%", median(ovh[key])) : "-"
         ratio = side[s] != "ballast" && bw > 0 && w > 0 ? sprintf("%.2f", bw / w) : ""
-        printf "| %d | %s | %.2f | %.0f | %.1f | %.0f | %.1f | %.2f | %s | %s |\n", n, side[s], w, n / w, bytes / 1048576 / w, median(rss[key]) / 1024, c, c / (n / 1000000), o, ratio
+        cratio = side[s] != "ballast" && side[s] != "floor" && bc > 0 && c > 0 ? sprintf("%.2f", bc / c) : ""
+        printf "| %d | %s | %.2f | %.0f | %.1f | %.0f | %.1f | %.2f | %s | %s | %s |\n", n, side[s], w, n / w, bytes / 1048576 / w, median(rss[key]) / 1024, c, c / (n / 1000000), o, ratio, cratio
+      }
+    }
+    # Ratios round by round (Ballast against the other side in the same round): their spread says
+    # how far a median ratio can be trusted.
+    for (k = 1; k <= count; k++) {
+      n = order[k]
+      for (s = 1; s <= ns; s++) {
+        if (side[s] == "ballast" || side[s] == "floor") continue
+        key = n SUBSEP side[s]; bkey = n SUBSEP "ballast"
+        wl = ""; cl = ""
+        for (r = 1; r <= rounds; r++) {
+          if (!((key, r) in roundWall) || !((bkey, r) in roundWall) || roundWall[key, r] <= 0 || roundCpu[key, r] <= 0) continue
+          wl = wl " " sprintf("%.3f", roundWall[bkey, r] / roundWall[key, r])
+          cl = cl " " sprintf("%.3f", roundCpu[bkey, r] / roundCpu[key, r])
+        }
+        if (wl != "") printf "%d rows, ballast/%s round by round: wall%s; CPU%s\n", n, side[s], wl, cl
       }
     }
   }' "$results"
