@@ -32,6 +32,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 import java.util.zip.Checksum;
 import org.junit.jupiter.api.BeforeEach;
@@ -327,14 +328,14 @@ class ChunkActivitiesImplTest {
       expected = h.chunks().processChunk(h.task(staging("plain"), Map.of(), chunk));
     }
     for (boolean lies : new boolean[] {false, true}) {
-      try (SettlementHarness h = new SettlementHarness(SEGMENT, new OpaqueSourceSettlement(lies))) {
+      try (SettlementHarness h = new SettlementHarness(SEGMENT, OwnSourceSettlement.opaque(lies))) {
         ChunkResult r = h.chunks().processChunk(h.task(staging("opaque-" + lies), Map.of(), chunk));
         assertEquals(expected.counts(), r.counts(), "lies: " + lies);
       }
     }
     changeDigitAtOrAfter((chunk.start() + chunk.end()) / 2);
     for (boolean lies : new boolean[] {false, true}) {
-      try (SettlementHarness h = new SettlementHarness(SEGMENT, new OpaqueSourceSettlement(lies))) {
+      try (SettlementHarness h = new SettlementHarness(SEGMENT, OwnSourceSettlement.opaque(lies))) {
         ApplicationFailure f =
             applicationFailure(
                 assertThrows(
@@ -347,7 +348,7 @@ class ChunkActivitiesImplTest {
 
   @Test
   void sourcePassingItsBytesOnOutOfOrderFailsTheChunkNamingIt() throws IOException {
-    try (SettlementHarness h = new SettlementHarness(SEGMENT, new ScramblingSourceSettlement())) {
+    try (SettlementHarness h = new SettlementHarness(SEGMENT, OwnSourceSettlement.scrambling())) {
       ApplicationFailure f =
           applicationFailure(
               assertThrows(
@@ -371,14 +372,47 @@ class ChunkActivitiesImplTest {
   }
 
   /**
-   * Settlement read through a source of its own that does not pass its bytes on to the engine's
-   * checksum: it says so, or (when it {@code lies}) it says it will and passes none.
+   * Settlement read through a source of its own, a {@link LineSource} behind a wrapper whose
+   * {@code feedChecksum} is {@code feed}: given the line source and the engine's checksum, it
+   * passes the bytes on (or not) and answers.
    */
-  private static final class OpaqueSourceSettlement extends SettlementJobType {
-    private final boolean lies;
+  private static final class OwnSourceSettlement extends SettlementJobType {
+    private final BiPredicate<LineSource, Checksum> feed;
 
-    OpaqueSourceSettlement(boolean lies) {
-      this.lies = lies;
+    OwnSourceSettlement(BiPredicate<LineSource, Checksum> feed) {
+      this.feed = feed;
+    }
+
+    /** Says it cannot pass its bytes on, or (when it {@code lies}) that it will, and passes none. */
+    static OwnSourceSettlement opaque(boolean lies) {
+      return new OwnSourceSettlement((lines, checksum) -> lies);
+    }
+
+    /** Passes every byte on once, but each read's bytes in reverse order. */
+    static OwnSourceSettlement scrambling() {
+      return new OwnSourceSettlement((lines, checksum) -> lines.feedChecksum(new Checksum() {
+        @Override
+        public void update(int b) {
+          checksum.update(b);
+        }
+
+        @Override
+        public void update(byte[] b, int off, int len) {
+          for (int i = off + len - 1; i >= off; i--) {
+            checksum.update(b[i]);
+          }
+        }
+
+        @Override
+        public long getValue() {
+          return checksum.getValue();
+        }
+
+        @Override
+        public void reset() {
+          checksum.reset();
+        }
+      }));
     }
 
     @Override
@@ -398,60 +432,7 @@ class ChunkActivitiesImplTest {
 
         @Override
         public boolean feedChecksum(Checksum checksum) {
-          return lies;
-        }
-
-        @Override
-        public void close() throws IOException {
-          lines.close();
-        }
-      };
-    }
-  }
-
-  /** Settlement whose source passes every byte on once, but each read's bytes in reverse order. */
-  private static final class ScramblingSourceSettlement extends SettlementJobType {
-    @Override
-    public RecordSource<Line> open(Path file, Cursor from, long end, ChunkContext<SettlementParameters> chunk)
-        throws IOException {
-      LineSource lines = LineSource.open(file, from, end);
-      return new RecordSource<>() {
-        @Override
-        public SourceRecord<Line> next() throws IOException {
-          return lines.next();
-        }
-
-        @Override
-        public Cursor position() {
-          return lines.position();
-        }
-
-        @Override
-        public boolean feedChecksum(Checksum checksum) {
-          return lines.feedChecksum(
-              new Checksum() {
-                @Override
-                public void update(int b) {
-                  checksum.update(b);
-                }
-
-                @Override
-                public void update(byte[] b, int off, int len) {
-                  for (int i = off + len - 1; i >= off; i--) {
-                    checksum.update(b[i]);
-                  }
-                }
-
-                @Override
-                public long getValue() {
-                  return checksum.getValue();
-                }
-
-                @Override
-                public void reset() {
-                  checksum.reset();
-                }
-              });
+          return feed.test(lines, checksum);
         }
 
         @Override
