@@ -29,7 +29,9 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,7 +96,7 @@ class DatabaseFailoverIT {
       // lands while segments are still being loaded.
       JobSpec spec = new JobSpec("dbfailover-async", "load", List.of(input.toString()), dir.resolve("out").toString(),
           params, 1L << 20, 4, null, Map.of("process", PROCESS), 1, null);
-      Failover f = runThroughFailover(pg, false, spec.id(), client -> {
+      Failover f = runThroughFailover(pg, false, table, spec.id(), client -> {
         JobWorkflow job = client.newWorkflowStub(JobWorkflow.class,
             WorkflowOptions.newBuilder().setWorkflowId(spec.id()).setTaskQueue(TaskQueues.JOBS).build());
         return WorkflowClient.execute(job::run, spec).thenApply(JobResult::counts);
@@ -149,7 +151,7 @@ class DatabaseFailoverIT {
           new JobSpec(null, "load", null, dir.resolve("loaded").toString(), params,
               1L << 20, 4, null, Map.of("process", PROCESS), 1, null)));
       String loadJob = PipelineWorkflow.stageJobId(spec.id(), 1, "load");
-      Failover f = runThroughFailover(pg, true, loadJob, client -> {
+      Failover f = runThroughFailover(pg, true, table, loadJob, client -> {
         PipelineWorkflow pipeline = client.newWorkflowStub(PipelineWorkflow.class,
             WorkflowOptions.newBuilder().setWorkflowId(spec.id()).setTaskQueue(TaskQueues.JOBS).build());
         return WorkflowClient.execute(pipeline::run, spec).thenApply(r -> r.stages().get(1).counts());
@@ -201,15 +203,22 @@ class DatabaseFailoverIT {
    * (synchronous), stops the primary hard, kills a worker running a chunk, promotes the standby and
    * waits for the job, collecting the errors its chunks show meanwhile (what {@code ballast status}
    * shows). Checks that a chunk error named the lost primary and the promoted host.
+   *
+   * <p>The primary dies only once at least three chunks are held mid-transaction (waiting for the
+   * cut-off synchronous standby, or for a lock the test holds on {@code table}): a worker runs two
+   * chunks at most, so the worker that survives has one whose transaction the failover interrupts.
+   * A chunk that merely begins its transaction after the failover waits for a primary and reports
+   * nothing.
    */
   private Failover runThroughFailover(
-      PostgresPair pg, boolean synchronous, String loadJob,
+      PostgresPair pg, boolean synchronous, String table, String loadJob,
       Function<WorkflowClient, CompletableFuture<dev.ballast.api.model.Counts>> start) throws Exception {
     String markers = "SELECT count(*) FROM " + MARKERS + " WHERE job_id = '" + loadJob + "'";
     Set<String> errors = new LinkedHashSet<>();
     long confirmed;
     long killedAtMillis;
     dev.ballast.api.model.Counts counts;
+    Connection holdLoads = null;
     long started = System.nanoTime();
     try (EmbeddedTemporal server = EmbeddedTemporal.start(0);
         WorkerProcesses workers = new WorkerProcesses(server.address(), dir.resolve("logs"),
@@ -240,11 +249,20 @@ class DatabaseFailoverIT {
         long atCut = count(pg, pg.primaryPort, markers);
         pg.cutReplication();
         if (synchronous) {
-          PostgresPair.await("a commit waits for the cut-off synchronous standby", Duration.ofSeconds(60),
-              () -> count(pg, pg.primaryPort, "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'") > 0);
+          PostgresPair.await("three commits wait for the cut-off synchronous standby", Duration.ofSeconds(60),
+              () -> count(pg, pg.primaryPort, "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'") >= 3);
         } else {
           PostgresPair.await("the primary confirms segments the standby never receives", Duration.ofSeconds(60),
               () -> count(pg, pg.primaryPort, markers) >= atCut + 3);
+          // Loads take ROW EXCLUSIVE on the table: they now wait, their markers inserted, uncommitted.
+          holdLoads = pg.connect(pg.primaryPort);
+          holdLoads.setAutoCommit(false);
+          try (Statement lock = holdLoads.createStatement()) {
+            lock.execute("LOCK TABLE " + table + " IN SHARE ROW EXCLUSIVE MODE");
+          }
+          PostgresPair.await("three chunks wait for the table to load", Duration.ofSeconds(60),
+              () -> count(pg, pg.primaryPort, "SELECT count(*) FROM pg_stat_activity"
+                  + " WHERE application_name = 'ballast-load' AND wait_event_type = 'Lock'") >= 3);
         }
         confirmed = count(pg, pg.primaryPort, markers);
         killedAtMillis = pg.query(pg.primaryPort, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
@@ -262,6 +280,13 @@ class DatabaseFailoverIT {
         counts = running.get(10, TimeUnit.SECONDS);
       } finally {
         stubs.shutdownNow();
+        if (holdLoads != null) {
+          try {
+            holdLoads.close();
+          } catch (SQLException goneWithThePrimary) {
+            // the connection died with the primary it held the lock on
+          }
+        }
       }
     }
     long survived = count(pg, pg.standbyPort,
