@@ -99,7 +99,11 @@ class ChunkActivitiesImplTest {
     return StagedRecords.readSummary(chunksDir(staging), chunkIndex).segments().size();
   }
 
-  private static ApplicationFailure applicationFailure(ActivityFailure e) {
+  /** The application failure a chunk attempt with {@code parameters} ends with; it must fail. */
+  private static ApplicationFailure chunkFailure(
+      SettlementHarness h, Path staging, Map<String, Object> parameters, ChunkRef ref) {
+    ActivityFailure e =
+        assertThrows(ActivityFailure.class, () -> h.chunks().processChunk(h.task(staging, parameters, ref)));
     return assertInstanceOf(ApplicationFailure.class, e.getCause());
   }
 
@@ -282,11 +286,7 @@ class ChunkActivitiesImplTest {
     b[at] = (byte) (b[at] == '7' ? '8' : '7');
     Files.write(input, b);
     try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
-      ActivityFailure e =
-          assertThrows(
-              ActivityFailure.class,
-              () -> h.chunks().processChunk(h.task(staging("changed"), Map.of(), chunk)));
-      ApplicationFailure f = applicationFailure(e);
+      ApplicationFailure f = chunkFailure(h, staging("changed"), Map.of(), chunk);
       assertEquals(ErrorType.INPUT_CHANGED.name(), f.getType());
       assertTrue(f.isNonRetryable());
       assertTrue(f.getOriginalMessage().contains("orders.csv"), f.getOriginalMessage());
@@ -311,10 +311,7 @@ class ChunkActivitiesImplTest {
     assertTrue(chunk.start() + 200 < cp.offset(), "checkpoint at " + cp.offset());
     try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
       h.env().setHeartbeatDetails(cp);
-      ApplicationFailure f =
-          applicationFailure(
-              assertThrows(
-                  ActivityFailure.class, () -> h.chunks().processChunk(h.task(resumed, Map.of(), chunk))));
+      ApplicationFailure f = chunkFailure(h, resumed, Map.of(), chunk);
       assertEquals(ErrorType.INPUT_CHANGED.name(), f.getType());
       assertTrue(f.isNonRetryable());
       assertTrue(f.getOriginalMessage().contains("CRC-32C"), f.getOriginalMessage());
@@ -336,11 +333,7 @@ class ChunkActivitiesImplTest {
     changeDigitAtOrAfter((chunk.start() + chunk.end()) / 2);
     for (boolean lies : new boolean[] {false, true}) {
       try (SettlementHarness h = new SettlementHarness(SEGMENT, OwnSourceSettlement.opaque(lies))) {
-        ApplicationFailure f =
-            applicationFailure(
-                assertThrows(
-                    ActivityFailure.class,
-                    () -> h.chunks().processChunk(h.task(staging("opaque-changed-" + lies), Map.of(), chunk))));
+        ApplicationFailure f = chunkFailure(h, staging("opaque-changed-" + lies), Map.of(), chunk);
         assertEquals(ErrorType.INPUT_CHANGED.name(), f.getType(), "lies: " + lies);
       }
     }
@@ -349,11 +342,7 @@ class ChunkActivitiesImplTest {
   @Test
   void sourcePassingItsBytesOnOutOfOrderFailsTheChunkNamingIt() throws IOException {
     try (SettlementHarness h = new SettlementHarness(SEGMENT, OwnSourceSettlement.scrambling())) {
-      ApplicationFailure f =
-          applicationFailure(
-              assertThrows(
-                  ActivityFailure.class,
-                  () -> h.chunks().processChunk(h.task(staging("scrambled"), Map.of(), chunk))));
+      ApplicationFailure f = chunkFailure(h, staging("scrambled"), Map.of(), chunk);
       assertEquals(ErrorType.INPUT_CHANGED.name(), f.getType());
       assertTrue(f.getOriginalMessage().contains("now have the planned " + chunk.crc32c()), f.getOriginalMessage());
       assertTrue(f.getOriginalMessage().contains("RecordSource.feedChecksum"), f.getOriginalMessage());
@@ -448,18 +437,10 @@ class ChunkActivitiesImplTest {
     byte[] b = Files.readAllBytes(input);
     Files.write(input, java.util.Arrays.copyOf(b, b.length - 10));
     try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
-      ApplicationFailure shorter =
-          applicationFailure(
-              assertThrows(
-                  ActivityFailure.class,
-                  () -> h.chunks().processChunk(h.task(staging("short"), Map.of(), chunk))));
+      ApplicationFailure shorter = chunkFailure(h, staging("short"), Map.of(), chunk);
       assertEquals(ErrorType.INPUT_CHANGED.name(), shorter.getType());
       Files.delete(input);
-      ApplicationFailure missing =
-          applicationFailure(
-              assertThrows(
-                  ActivityFailure.class,
-                  () -> h.chunks().processChunk(h.task(staging("gone"), Map.of(), chunk))));
+      ApplicationFailure missing = chunkFailure(h, staging("gone"), Map.of(), chunk);
       assertEquals(ErrorType.INPUT_CHANGED.name(), missing.getType());
       assertTrue(missing.isNonRetryable());
     }
@@ -471,18 +452,10 @@ class ChunkActivitiesImplTest {
     Files.writeString(file, "txn_id,merchant_id,currency,status,created_at\nt,m,USD,SETTLED,x\n");
     ChunkRef ref = SettlementHarness.plan(List.of(file), 1000).get(0);
     try (SettlementHarness h = new SettlementHarness(SEGMENT)) {
-      ApplicationFailure f =
-          applicationFailure(
-              assertThrows(
-                  ActivityFailure.class,
-                  () -> h.chunks().processChunk(h.task(staging("hdr"), Map.of(), ref))));
+      ApplicationFailure f = chunkFailure(h, staging("hdr"), Map.of(), ref);
       assertEquals(ErrorType.BAD_HEADER.name(), f.getType());
       assertTrue(f.getOriginalMessage().contains("'amount'"), f.getOriginalMessage());
-      ApplicationFailure spec =
-          applicationFailure(
-              assertThrows(
-                  ActivityFailure.class,
-                  () -> h.chunks().processChunk(h.task(staging("spec"), Map.of("bogus", 1), ref))));
+      ApplicationFailure spec = chunkFailure(h, staging("spec"), Map.of("bogus", 1), ref);
       assertEquals(ErrorType.BAD_SPEC.name(), spec.getType());
     }
   }
