@@ -50,7 +50,7 @@ public final class Fingerprints {
 
   /** SHA-256 of {@code bytes}, lower-case hex. */
   public static String sha256(byte[] bytes) {
-    return hex(sha256Digest().digest(bytes));
+    return sha256(bytes, 0, bytes.length);
   }
 
   /** SHA-256 of {@code bytes[from..from + length)}, lower-case hex. */
