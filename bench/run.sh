@@ -19,7 +19,8 @@
 # --sides picks some of them (default: all four). It checks that every job side's settlement.csv
 # and rejects.jsonl are byte-identical, and prints medians of wall time, rows/s, MB/s, peak RSS,
 # CPU time and CPU seconds per million rows, and Ballast's wall-time and CPU ratios to each other
-# side, then those ratios round by round (Ballast against the other side in the same round).
+# side, then those ratios round by round (Ballast against the other side in the same round) and
+# their medians (with alternating runs on a noisy machine, the steadier figure of the two).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,7 +41,7 @@ while [[ $# -gt 0 ]]; do
     --cli) cli=1; shift ;;
     --no-build) build=0; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -193,7 +194,7 @@ awk -F'\t' -v data="$data" -v sides="$sides" '
           wl = wl " " sprintf("%.3f", roundWall[bkey, r] / roundWall[key, r])
           cl = cl " " sprintf("%.3f", roundCpu[bkey, r] / roundCpu[key, r])
         }
-        if (wl != "") printf "%d rows, ballast/%s round by round: wall%s; CPU%s\n", n, side[s], wl, cl
+        if (wl != "") printf "%d rows, ballast/%s round by round: wall%s; CPU%s; their medians: wall %.3f, CPU %.3f\n", n, side[s], wl, cl, median(wl), median(cl)
       }
     }
   }' "$results"
