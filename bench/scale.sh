@@ -30,7 +30,7 @@ while [[ $# -gt 0 ]]; do
     --services) services="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
     --chunk-bytes) chunk_bytes="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
