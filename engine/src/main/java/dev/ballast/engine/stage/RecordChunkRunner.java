@@ -193,12 +193,13 @@ public final class RecordChunkRunner {
       A acc = type.newAccumulator(parameters);
       ByteArrayOutputStream rejects = new ByteArrayOutputStream();
       long[] segCounts = new long[4];
+      Rejected<I> rejected = new Rejected<>();
       int segmentBytes = segmentBytes(chunk);
       while (true) {
         boolean last =
             processSegment(
                 source, processor, policy, acc, sink.sink, context, segStart.offset() + segmentBytes, segCounts,
-                rejects, chunk.fileName());
+                rejects, chunk.fileName(), rejected);
         long offset = source.offset();
         if ((last && offset > segStart.offset()) || offset - segStart.offset() >= segmentBytes) {
           if (Files.exists(stopMarker)) {
@@ -325,10 +326,12 @@ public final class RecordChunkRunner {
   /**
    * Gives the source's records to the processor until the source has reached {@code segmentEnd}
    * (the segment's start plus the chunk's segment size) or has no more records; true when it has no
-   * more. The per-record loop
-   * lives in this small method, not in {@link #run}: the JIT compiles it (and recompiles it when
-   * a new kind of outcome appears) without recompiling all of {@code run}, which alone took
-   * seconds of compiler time per job.
+   * more. The per-record loop lives in {@link #processRecords}, a small method of its own that
+   * hands every rejected record back here: the JIT compiles that loop without the reject path
+   * (which writes a JSON line, and would otherwise be compiled again inside each compilation of the
+   * loop), and since the loop is entered again after each reject, it is compiled as a method rather
+   * than first on the stack and then again whole. Neither loop is in {@link #run}: compiling all of
+   * it alone took seconds of compiler time per job.
    */
   private <I, A extends Accumulator<A>> boolean processSegment(
       RecordSource<I> source,
@@ -340,12 +343,58 @@ public final class RecordChunkRunner {
       long segmentEnd,
       long[] segCounts,
       ByteArrayOutputStream rejects,
-      String fileName)
+      String fileName,
+      Rejected<I> rejected)
+      throws IOException {
+    while (true) {
+      int stop = processRecords(source, processor, policy, acc, sink, context, segmentEnd, segCounts, fileName, rejected);
+      if (stop != REJECTED) {
+        return stop == NO_MORE;
+      }
+      reject(rejects, fileName, rejected.record, rejected.outcome);
+      rejected.record = null;
+      rejected.outcome = null;
+      if (source.offset() >= segmentEnd) {
+        return false;
+      }
+    }
+  }
+
+  /** {@link #processRecords} stopped: the source has no more records. */
+  private static final int NO_MORE = 0;
+  /** {@link #processRecords} stopped: the source has reached the segment's end. */
+  private static final int SEGMENT_FULL = 1;
+  /** {@link #processRecords} stopped: a record was rejected (see {@link Rejected}), not yet written. */
+  private static final int REJECTED = 2;
+
+  /** The record {@link #processRecords} rejected and the outcome rejecting it, until written. */
+  static final class Rejected<I> {
+    SourceRecord<I> record;
+    Outcome outcome;
+  }
+
+  /**
+   * The per-record loop: gives records to the processor and counts their outcomes until the source
+   * has no more records ({@link #NO_MORE}), has reached {@code segmentEnd} ({@link #SEGMENT_FULL}),
+   * or a record is rejected ({@link #REJECTED}: counted, left in {@code rejected} for the caller to
+   * write before the next record is read).
+   */
+  private <I, A extends Accumulator<A>> int processRecords(
+      RecordSource<I> source,
+      RecordProcessor<I, A> processor,
+      ExceptionPolicy policy,
+      A acc,
+      Sink<I, A> sink,
+      ChunkContext<?> context,
+      long segmentEnd,
+      long[] segCounts,
+      String fileName,
+      Rejected<I> rejected)
       throws IOException {
     while (true) {
       SourceRecord<I> record = source.next();
       if (record == null) {
-        return true;
+        return NO_MORE;
       }
       if ((segCounts[0] & 0x3ff) == 0x3ff) {
         // A slow processor must not let the heartbeat time out within a segment.
@@ -368,10 +417,12 @@ public final class RecordChunkRunner {
         segCounts[2]++;
       } else {
         segCounts[3]++;
-        reject(rejects, fileName, record, outcome);
+        rejected.record = record;
+        rejected.outcome = outcome;
+        return REJECTED;
       }
       if (source.offset() >= segmentEnd) {
-        return false;
+        return SEGMENT_FULL;
       }
     }
   }

@@ -158,6 +158,59 @@ class ChunkActivitiesImplTest {
     }
   }
 
+  /**
+   * A rejected record goes back from the per-record loop to the segment's, which writes it and
+   * then ends the segment if the record was its last: however the chunk is cut in segments, every
+   * reject is staged once, in the segment holding its line. Several segment sizes make segments
+   * that end on a rejected record (asserted, so that the case this guards is really run).
+   */
+  @Test
+  void rejectsAreStagedOnceInTheirSegmentWhereverSegmentsEnd() throws IOException {
+    SettlementHarness.Run whole;
+    try (SettlementHarness h = new SettlementHarness(Integer.MAX_VALUE)) {
+      whole = h.run(staging("whole"), Map.of(), List.of(chunk));
+    }
+    assertTrue(whole.counts().rejected() > 50, "rejected: " + whole.counts().rejected());
+    int endingOnAReject = 0;
+    for (int segmentBytes : new int[] {1000, 1301, 2048, 3001, 4096}) {
+      Path staging = staging("segments-" + segmentBytes);
+      SettlementHarness.Run run;
+      try (SettlementHarness h = new SettlementHarness(segmentBytes)) {
+        run = h.run(staging, Map.of(), List.of(chunk));
+      }
+      assertEquals(whole.counts(), run.counts(), "segments of " + segmentBytes + " bytes");
+      assertEquals(whole.rejectsJsonl(), run.rejectsJsonl(), "segments of " + segmentBytes + " bytes");
+      Path chunks = chunksDir(staging);
+      int segments = segmentCount(staging, chunk.index());
+      for (int s = 0; s < segments; s++) {
+        StagedRecords.SegmentFile seg =
+            StagedRecords.parse(Files.readAllBytes(StagedRecords.accFile(chunks, chunk.index(), s)));
+        List<Long> lines = rejectedLines(StagedRecords.rejectsFile(chunks, chunk.index(), s));
+        assertEquals(seg.counts().rejected(), lines.size(), "segment " + s + " of " + segmentBytes + " bytes");
+        for (long line : lines) {
+          assertTrue(line >= seg.firstLine() && line < seg.nextLine(),
+              "line " + line + " staged in segment " + s + " [" + seg.firstLine() + ", " + seg.nextLine() + ")");
+        }
+        if (!lines.isEmpty() && lines.get(lines.size() - 1) == seg.nextLine() - 1) {
+          endingOnAReject++;
+        }
+      }
+    }
+    assertTrue(endingOnAReject > 0, "no segment ended on a rejected record");
+  }
+
+  /** The line numbers of a staged rejects file, in order. */
+  private static List<Long> rejectedLines(Path rejectsFile) throws IOException {
+    List<Long> lines = new ArrayList<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\{\"file\":\"[^\"]*\",\"line\":(\\d+),")
+            .matcher(Files.readString(rejectsFile, StandardCharsets.UTF_8));
+    while (m.find()) {
+      lines.add(Long.parseLong(m.group(1)));
+    }
+    return lines;
+  }
+
   @Test
   void segmentsStagedPastTheCheckpointCountAsRedone() throws IOException {
     List<ChunkCheckpoint> beats = Collections.synchronizedList(new ArrayList<>());
