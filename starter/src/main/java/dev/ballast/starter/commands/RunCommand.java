@@ -26,6 +26,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,9 +85,9 @@ public class RunCommand extends BaseCommand {
       return new PipelineRunner(out(), err(), terminal(), job.rerun()).run(pipeline, temporal, env());
     }
     String address = temporal.address(env());
-    JobSpec spec = job.build(cwd(), env(), address == null);
     String namespace = temporal.namespace(env());
     if (address != null) {
+      JobSpec spec = job.build(cwd(), env(), false);
       try (JobConnection connection = JobConnection.open(temporal, env(), "run")) {
         Jobs.start(connection.client(), spec, job.rerun());
         out().println("started job " + spec.id() + " on " + address);
@@ -94,15 +95,87 @@ public class RunCommand extends BaseCommand {
         return JobFollower.follow(connection.client(), spec.id(), out(), err(), terminal());
       }
     }
-    return runEmbedded(spec, namespace);
+    // Embedded: the service and the worker start on a thread of their own while this one reads and
+    // checks the spec (neither depends on the other); a spec refused stops them again before any job
+    // was started.
+    CodecKeys codecKeys = temporal.connection(env()).codecKeys();
+    CompletableFuture<Embedded> embedded =
+        inBackground("ballast-embedded-start", () -> Embedded.start(namespace, codecKeys, metricsPort));
+    JobSpec spec;
+    try {
+      spec = job.build(cwd(), env(), true);
+    } catch (RuntimeException | Error e) {
+      Embedded started = joinQuietly(embedded);
+      if (started != null) {
+        started.close();
+      }
+      throw e;
+    }
+    Embedded started;
+    try {
+      started = embedded.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error r) {
+        throw r;
+      }
+      throw e;
+    }
+    return runEmbedded(spec, namespace, codecKeys, started);
   }
 
-  private int runEmbedded(JobSpec spec, String namespace) {
-    EmbeddedTemporal service = EmbeddedTemporal.start(0);
-    WorkerService worker = null;
+  /** The embedded service and the in-process worker polling it, started. */
+  private record Embedded(EmbeddedTemporal service, WorkerService worker, HealthServer health) {
+    static Embedded start(String namespace, CodecKeys codecKeys, Integer metricsPort) {
+      EmbeddedTemporal service = EmbeddedTemporal.start(0);
+      WorkerService worker = null;
+      HealthServer health = null;
+      try {
+        WorkerSettings settings =
+            WorkerSettings.defaults(service.address()).withNamespace(namespace);
+        settings =
+            new WorkerSettings(
+                settings.address(), settings.namespace(), settings.queues(), settings.chunkSlots(),
+                settings.sticky(), settings.identity(), Duration.ofSeconds(10));
+        // In-process and plaintext, but payloads are still encrypted when keys are configured.
+        ConnectionSettings connection =
+            ConnectionSettings.plain(service.address(), namespace).withCodecKeys(codecKeys);
+        worker =
+            Guice.createInjector(new WorkerModule(settings, connection))
+                .getInstance(WorkerService.class);
+        // In process: no sockets between the worker and the service, and sticky execution on.
+        worker.useInProcessChannel(service.inProcessChannel());
+        if (metricsPort != null) {
+          health = HealthServer.forWorker(worker, EmbeddedTemporal.LOOPBACK, metricsPort);
+        }
+        worker.start();
+        return new Embedded(service, worker, health);
+      } catch (RuntimeException | Error e) {
+        new Embedded(service, worker, health).close();
+        throw e;
+      }
+    }
+
+    /** Stops the worker (without waiting for work: no job was started), the endpoints and the service. */
+    void close() {
+      if (worker != null) {
+        worker.stopWithoutDrain();
+      }
+      if (health != null) {
+        health.close();
+      }
+      service.close();
+    }
+  }
+
+  private int runEmbedded(JobSpec spec, String namespace, CodecKeys codecKeys, Embedded embedded) {
+    EmbeddedTemporal service = embedded.service();
+    WorkerService worker = embedded.worker();
+    HealthServer health = embedded.health();
     UiServer ui = null;
     CompletableFuture<UiServer> uiStart = null;
-    HealthServer health = null;
     AtomicBoolean finished = new AtomicBoolean();
     AtomicBoolean started = new AtomicBoolean();
     // Whether the job's workflow has closed: its worker then has nothing left to drain.
@@ -111,32 +184,14 @@ public class RunCommand extends BaseCommand {
     AtomicInteger keptCode = new AtomicInteger(-1);
     Thread hook = null;
     try {
-      WorkerSettings settings =
-          WorkerSettings.defaults(service.address()).withNamespace(namespace);
-      settings =
-          new WorkerSettings(
-              settings.address(), settings.namespace(), settings.queues(), settings.chunkSlots(),
-              settings.sticky(), settings.identity(), Duration.ofSeconds(10));
-      // In-process and plaintext, but payloads are still encrypted when keys are configured.
-      ConnectionSettings connection =
-          ConnectionSettings.plain(service.address(), namespace)
-              .withCodecKeys(temporal.connection(env()).codecKeys());
-      // The Web UI starts on a thread of its own while the worker starts and the job is started
-      // (it never fails the run: a UI that cannot start is a warning).
-      CodecKeys codecKeys = connection.codecKeys();
-      uiStart = startInBackground(() -> webUi.start(
-          service.address(), namespace, UiOptions.LOOPBACK, service::pollers, codecKeys, err()));
-      worker =
-          Guice.createInjector(new WorkerModule(settings, connection))
-              .getInstance(WorkerService.class);
-      // In process: no sockets between the worker and the service, and sticky execution on.
-      worker.useInProcessChannel(service.inProcessChannel());
-      if (metricsPort != null) {
-        health = HealthServer.forWorker(worker, EmbeddedTemporal.LOOPBACK, metricsPort);
+      if (health != null) {
         err().println("metrics on http://" + EmbeddedTemporal.LOOPBACK + ":" + health.port() + HealthServer.METRICS);
         err().flush();
       }
-      worker.start();
+      // The Web UI starts on a thread of its own while the job is started (it never fails the run:
+      // a UI that cannot start is a warning).
+      uiStart = inBackground("ballast-ui-start", () -> webUi.start(
+          service.address(), namespace, UiOptions.LOOPBACK, service::pollers, codecKeys, err()));
       WorkflowClient client = worker.client();
       WorkerService w = worker;
       CompletableFuture<UiServer> shownUi = uiStart;
@@ -216,9 +271,17 @@ public class RunCommand extends BaseCommand {
     }
   }
 
-  private static <T> CompletableFuture<T> startInBackground(Supplier<T> task) {
+  private static <T> T joinQuietly(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      return null;
+    }
+  }
+
+  private static <T> CompletableFuture<T> inBackground(String name, Supplier<T> task) {
     return CompletableFuture.supplyAsync(task, runnable -> {
-      Thread thread = new Thread(runnable, "ballast-ui-start");
+      Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);
       thread.start();
     });
