@@ -107,7 +107,7 @@ public class RunCommand extends BaseCommand {
     } catch (RuntimeException | Error e) {
       Embedded started = joinQuietly(embedded);
       if (started != null) {
-        started.close();
+        started.close(false); // no job was started: nothing to drain
       }
       throw e;
     }
@@ -153,14 +153,19 @@ public class RunCommand extends BaseCommand {
         worker.start();
         return new Embedded(service, worker, health);
       } catch (RuntimeException | Error e) {
-        new Embedded(service, worker, health).close();
+        new Embedded(service, worker, health).close(false);
         throw e;
       }
     }
 
-    /** Stops the worker (without waiting for work: no job was started), the endpoints and the service. */
-    void close() {
-      if (worker != null) {
+    /**
+     * Stops the worker ({@code drain}: after the activities it runs have finished), the endpoints
+     * and the service.
+     */
+    void close(boolean drain) {
+      if (worker != null && drain) {
+        worker.stop();
+      } else if (worker != null) {
         worker.stopWithoutDrain();
       }
       if (health != null) {
@@ -259,15 +264,8 @@ public class RunCommand extends BaseCommand {
       if (ui != null) {
         ui.close();
       }
-      if (worker != null && jobClosed) {
-        worker.stopWithoutDrain();
-      } else if (worker != null) {
-        worker.stop();
-      }
-      if (health != null) {
-        health.close();
-      }
-      service.close();
+      // A job still open may have activities running: the worker drains them before it stops.
+      embedded.close(!jobClosed);
     }
   }
 
