@@ -162,6 +162,31 @@ public final class CsvSplitter {
     return starts[i] == ends[i];
   }
 
+  /**
+   * Copies field {@code i}'s bytes to the start of {@code into}, unescaped ({@code ""} as one
+   * quote), and returns how many were copied: at most {@code end(i) - start(i)}, which {@code into}
+   * must hold. Decoded with {@link Utf8#decode}, they are {@link #value}: a quote is one byte that
+   * never occurs inside a UTF-8 sequence, so removing escapes before decoding changes nothing, even
+   * in malformed input.
+   */
+  public int unescape(byte[] b, int i, byte[] into) {
+    int from = starts[i];
+    int to = ends[i];
+    if (!escaped[i]) {
+      System.arraycopy(b, from, into, 0, to - from);
+      return to - from;
+    }
+    int n = 0;
+    for (int k = from; k < to; k++) {
+      byte x = b[k];
+      into[n++] = x;
+      if (x == '"') {
+        k++; // inside a quoted field every quote is doubled: skip the second
+      }
+    }
+    return n;
+  }
+
   /** Field {@code i}'s value, UTF-8 decoded (malformed input replaced) and unescaped. */
   public String value(byte[] b, int i) {
     String raw = Utf8.decode(b, starts[i], ends[i]);

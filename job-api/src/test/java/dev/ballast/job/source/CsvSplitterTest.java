@@ -106,6 +106,15 @@ class CsvSplitterTest {
       assertEquals(f[0], splitter.start(i), where + " field " + i + " start");
       assertEquals(f[1], splitter.end(i), where + " field " + i + " end");
       assertEquals(f[2] == 1, splitter.escaped(i), where + " field " + i + " escaped");
+      // unescape: the content with each "" as one quote, which decodes to value().
+      byte[] into = new byte[f[1] - f[0]];
+      int len = splitter.unescape(b, i, into);
+      byte[] content = Arrays.copyOfRange(b, f[0], f[1]);
+      byte[] unescaped = new String(content, StandardCharsets.ISO_8859_1)
+          .replace("\"\"", "\"").getBytes(StandardCharsets.ISO_8859_1);
+      assertEquals(
+          Arrays.toString(unescaped), Arrays.toString(Arrays.copyOf(into, len)), where + " field " + i + " unescaped");
+      assertEquals(splitter.value(b, i), Utf8.decode(into, 0, len), where + " field " + i + " decoded");
     }
   }
 

@@ -67,6 +67,8 @@ public final class SettlementRows implements RecordProcessor<Line, Aggregates> {
   private final long[] shortKeys;
   private final Rate[] shortRates;
   private final CsvSplitter splitter = new CsvSplitter();
+  /** A quoted merchant's bytes without its {@code ""} escapes. */
+  private byte[] unescaped = new byte[64];
 
   SettlementRows(Map<String, BigDecimal> rateTable, SettlementJobType.Columns columns) {
     this.columns = columns;
@@ -148,7 +150,12 @@ public final class SettlementRows implements RecordProcessor<Line, Aggregates> {
     }
     int m = c.merchantId();
     if (f.escaped(m)) {
-      into.add(f.value(b, m), day, status == REFUNDED, cents);
+      // A merchant holding quotes takes the same byte path, unescaped into a buffer of its own.
+      int len = f.end(m) - f.start(m);
+      if (len > unescaped.length) {
+        unescaped = new byte[Math.max(len, 2 * unescaped.length)];
+      }
+      into.add(unescaped, 0, f.unescape(b, m, unescaped), day, status == REFUNDED, cents);
     } else {
       into.add(b, f.start(m), f.end(m), day, status == REFUNDED, cents);
     }
