@@ -102,6 +102,53 @@ public final class JsonText {
     return at;
   }
 
+  /** The most bytes {@link #putUtf8(byte[], int, byte[], int, int)} writes for {@code n} bytes. */
+  public static int maxUtf8Bytes(int n) {
+    return 6 * n + 2;
+  }
+
+  /**
+   * Writes the UTF-8 text {@code src[from, to)} as a quoted JSON string into {@code out} from
+   * {@code at}, and returns where it ends: the bytes {@link #putUtf8(byte[], int, String)} writes
+   * for the text decoded (malformed input as U+FFFD), without decoding ASCII text into a string
+   * first. {@code out} must have room for {@link #maxUtf8Bytes(int) maxUtf8Bytes(to - from)}.
+   */
+  public static int putUtf8(byte[] out, int at, byte[] src, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (src[i] < 0) {
+        // Beyond ASCII the decoder decides what is malformed: encode its string.
+        return putUtf8(out, at, new String(src, from, to - from, java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    out[at++] = '"';
+    for (int i = from; i < to; i++) {
+      byte c = src[i];
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        out[at++] = c;
+        continue;
+      }
+      out[at++] = '\\';
+      switch (c) {
+        case '"' -> out[at++] = '"';
+        case '\\' -> out[at++] = '\\';
+        case '\b' -> out[at++] = 'b';
+        case '\t' -> out[at++] = 't';
+        case '\n' -> out[at++] = 'n';
+        case '\f' -> out[at++] = 'f';
+        case '\r' -> out[at++] = 'r';
+        default -> {
+          out[at++] = 'u';
+          out[at++] = '0';
+          out[at++] = '0';
+          out[at++] = (byte) HEX[c >> 4];
+          out[at++] = (byte) HEX[c & 0xF];
+        }
+      }
+    }
+    out[at++] = '"';
+    return at;
+  }
+
   /** {@code s} as a quoted JSON string. */
   public static String quote(String s) {
     StringBuilder out = new StringBuilder(s.length() + 2);

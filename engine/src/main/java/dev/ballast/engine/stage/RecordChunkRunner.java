@@ -429,7 +429,13 @@ public final class RecordChunkRunner {
 
   private static void reject(
       ByteArrayOutputStream rejects, String fileName, SourceRecord<?> record, Outcome outcome) {
-    StagedRecords.writeRejectLine(rejects, fileName, record.line(), outcome.reason(), record.raw());
+    if (record instanceof Line l) {
+      // A line's bytes are written as they are read: no string per reject for ASCII lines.
+      StagedRecords.writeRejectLine(
+          rejects, fileName, l.line(), outcome.reason(), l.bytes(), l.start(), l.end());
+    } else {
+      StagedRecords.writeRejectLine(rejects, fileName, record.line(), outcome.reason(), record.raw());
+    }
   }
 
   /** Commits a segment's records to the job's sink, if it has one. */

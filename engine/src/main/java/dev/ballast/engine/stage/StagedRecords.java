@@ -257,7 +257,31 @@ public final class StagedRecords {
    * character beyond Latin-1, then encoded).
    */
   public static void writeRejectLine(ByteArrayOutputStream out, String file, long line, String reason, String raw) {
-    int need = JsonText.maxUtf8Bytes(file) + JsonText.maxUtf8Bytes(reason) + JsonText.maxUtf8Bytes(raw) + 64;
+    byte[] b = rejectBuffer(JsonText.maxUtf8Bytes(file) + JsonText.maxUtf8Bytes(reason) + JsonText.maxUtf8Bytes(raw));
+    int at = rejectLineHead(b, file, line, reason);
+    at = JsonText.putUtf8(b, at, raw);
+    b[at++] = '}';
+    b[at++] = '\n';
+    out.write(b, 0, at);
+  }
+
+  /**
+   * Appends the line {@link #writeRejectLine(ByteArrayOutputStream, String, long, String, String)}
+   * appends for the raw text {@code raw[from, to)} decoded as UTF-8, without decoding ASCII text.
+   */
+  public static void writeRejectLine(
+      ByteArrayOutputStream out, String file, long line, String reason, byte[] raw, int from, int to) {
+    byte[] b = rejectBuffer(JsonText.maxUtf8Bytes(file) + JsonText.maxUtf8Bytes(reason) + JsonText.maxUtf8Bytes(to - from));
+    int at = rejectLineHead(b, file, line, reason);
+    at = JsonText.putUtf8(b, at, raw, from, to);
+    b[at++] = '}';
+    b[at++] = '\n';
+    out.write(b, 0, at);
+  }
+
+  /** This thread's reject-line buffer, with room for {@code textBytes} and the line's field names. */
+  private static byte[] rejectBuffer(int textBytes) {
+    int need = textBytes + 64;
     byte[] b = REJECT_BUFFER.get();
     if (b.length < need) {
       b = new byte[Math.max(need, 2 * b.length)];
@@ -265,17 +289,38 @@ public final class StagedRecords {
         REJECT_BUFFER.set(b); // a huge line's buffer is not kept
       }
     }
+    return b;
+  }
+
+  /** Writes a reject line up to its raw text ({@code {"file":…,"line":…,"reason":…,"raw":}). */
+  private static int rejectLineHead(byte[] b, String file, long line, String reason) {
     int at = putAscii(b, 0, "{\"file\":");
     at = JsonText.putUtf8(b, at, file);
     at = putAscii(b, at, ",\"line\":");
-    at = putAscii(b, at, Long.toString(line));
+    at = putLong(b, at, line);
     at = putAscii(b, at, ",\"reason\":");
     at = JsonText.putUtf8(b, at, reason);
-    at = putAscii(b, at, ",\"raw\":");
-    at = JsonText.putUtf8(b, at, raw);
-    b[at++] = '}';
-    b[at++] = '\n';
-    out.write(b, 0, at);
+    return putAscii(b, at, ",\"raw\":");
+  }
+
+  /** Writes {@code v}'s decimal digits (a minus sign first when negative) as Long.toString does. */
+  private static int putLong(byte[] b, int at, long v) {
+    if (v < 0) {
+      if (v == Long.MIN_VALUE) {
+        return putAscii(b, at, Long.toString(v));
+      }
+      b[at++] = '-';
+      v = -v;
+    }
+    int digits = 1;
+    for (long p = 10; digits < 19 && v >= p; p *= 10) {
+      digits++;
+    }
+    for (int i = at + digits - 1; i >= at; i--) {
+      b[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    return at + digits;
   }
 
   private static int putAscii(byte[] b, int at, String ascii) {
