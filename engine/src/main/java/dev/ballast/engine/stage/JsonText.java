@@ -1,5 +1,7 @@
 package dev.ballast.engine.stage;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * JSON string escaping exactly as Jackson's default writer does it: {@code "} and {@code \}
  * escaped with a backslash, control characters below U+0020 as {@code \b \t \n \f \r} or {@code
@@ -64,23 +66,7 @@ public final class JsonText {
           out[at++] = (byte) c;
           continue;
         }
-        out[at++] = '\\';
-        switch (c) {
-          case '"' -> out[at++] = '"';
-          case '\\' -> out[at++] = '\\';
-          case '\b' -> out[at++] = 'b';
-          case '\t' -> out[at++] = 't';
-          case '\n' -> out[at++] = 'n';
-          case '\f' -> out[at++] = 'f';
-          case '\r' -> out[at++] = 'r';
-          default -> {
-            out[at++] = 'u';
-            out[at++] = '0';
-            out[at++] = '0';
-            out[at++] = (byte) HEX[c >> 4];
-            out[at++] = (byte) HEX[c & 0xF];
-          }
-        }
+        at = putEscape(out, at, c);
       } else if (c < 0x800) {
         out[at++] = (byte) (0xC0 | (c >> 6));
         out[at++] = (byte) (0x80 | (c & 0x3F));
@@ -117,7 +103,7 @@ public final class JsonText {
     for (int i = from; i < to; i++) {
       if (src[i] < 0) {
         // Beyond ASCII the decoder decides what is malformed: encode its string.
-        return putUtf8(out, at, new String(src, from, to - from, java.nio.charset.StandardCharsets.UTF_8));
+        return putUtf8(out, at, new String(src, from, to - from, StandardCharsets.UTF_8));
       }
     }
     out[at++] = '"';
@@ -127,25 +113,31 @@ public final class JsonText {
         out[at++] = c;
         continue;
       }
-      out[at++] = '\\';
-      switch (c) {
-        case '"' -> out[at++] = '"';
-        case '\\' -> out[at++] = '\\';
-        case '\b' -> out[at++] = 'b';
-        case '\t' -> out[at++] = 't';
-        case '\n' -> out[at++] = 'n';
-        case '\f' -> out[at++] = 'f';
-        case '\r' -> out[at++] = 'r';
-        default -> {
-          out[at++] = 'u';
-          out[at++] = '0';
-          out[at++] = '0';
-          out[at++] = (byte) HEX[c >> 4];
-          out[at++] = (byte) HEX[c & 0xF];
-        }
-      }
+      at = putEscape(out, at, c);
     }
     out[at++] = '"';
+    return at;
+  }
+
+  /** Writes the escape of {@code c}: a quote, a backslash or a control character below U+0020. */
+  private static int putEscape(byte[] out, int at, int c) {
+    out[at++] = '\\';
+    switch (c) {
+      case '"' -> out[at++] = '"';
+      case '\\' -> out[at++] = '\\';
+      case '\b' -> out[at++] = 'b';
+      case '\t' -> out[at++] = 't';
+      case '\n' -> out[at++] = 'n';
+      case '\f' -> out[at++] = 'f';
+      case '\r' -> out[at++] = 'r';
+      default -> {
+        out[at++] = 'u';
+        out[at++] = '0';
+        out[at++] = '0';
+        out[at++] = (byte) HEX[c >> 4];
+        out[at++] = (byte) HEX[c & 0xF];
+      }
+    }
     return at;
   }
 
