@@ -303,14 +303,10 @@ public final class StagedRecords {
     return putAscii(b, at, ",\"raw\":");
   }
 
-  /** Writes {@code v}'s decimal digits (a minus sign first when negative) as Long.toString does. */
+  /** Writes {@code v} in decimal, as {@link Long#toString(long)} does. */
   private static int putLong(byte[] b, int at, long v) {
     if (v < 0) {
-      if (v == Long.MIN_VALUE) {
-        return putAscii(b, at, Long.toString(v));
-      }
-      b[at++] = '-';
-      v = -v;
+      return putAscii(b, at, Long.toString(v)); // never a line number
     }
     int digits = 1;
     for (long p = 10; digits < 19 && v >= p; p *= 10) {
