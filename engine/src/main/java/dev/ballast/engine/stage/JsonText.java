@@ -48,7 +48,7 @@ public final class JsonText {
 
   /** The most bytes {@link #putUtf8} writes for {@code s}. */
   public static int maxUtf8Bytes(String s) {
-    return 6 * s.length() + 2;
+    return maxUtf8Bytes(s.length());
   }
 
   /**

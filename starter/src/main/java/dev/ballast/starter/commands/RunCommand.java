@@ -25,6 +25,7 @@ import dev.ballast.worker.observe.HealthServer;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -163,10 +164,12 @@ public class RunCommand extends BaseCommand {
      * and the service.
      */
     void close(boolean drain) {
-      if (worker != null && drain) {
-        worker.stop();
-      } else if (worker != null) {
-        worker.stopWithoutDrain();
+      if (worker != null) {
+        if (drain) {
+          worker.stop();
+        } else {
+          worker.stopWithoutDrain();
+        }
       }
       if (health != null) {
         health.close();
@@ -177,7 +180,6 @@ public class RunCommand extends BaseCommand {
 
   private int runEmbedded(JobSpec spec, String namespace, CodecKeys codecKeys, Embedded embedded) {
     EmbeddedTemporal service = embedded.service();
-    WorkerService worker = embedded.worker();
     HealthServer health = embedded.health();
     UiServer ui = null;
     CompletableFuture<UiServer> uiStart = null;
@@ -197,8 +199,7 @@ public class RunCommand extends BaseCommand {
       // a UI that cannot start is a warning).
       uiStart = inBackground("ballast-ui-start", () -> webUi.start(
           service.address(), namespace, UiOptions.LOOPBACK, service::pollers, codecKeys, err()));
-      WorkflowClient client = worker.client();
-      WorkerService w = worker;
+      WorkflowClient client = embedded.worker().client();
       CompletableFuture<UiServer> shownUi = uiStart;
       hook =
           new Thread(
@@ -211,8 +212,7 @@ public class RunCommand extends BaseCommand {
                 if (startedUi != null) {
                   startedUi.close();
                 }
-                w.stop();
-                service.close();
+                embedded.close(true);
                 if (cancelled) {
                   Runtime.getRuntime().halt(ExitCodes.JOB_CANCELLED);
                 } else if (keptCode.get() >= 0) {
@@ -272,7 +272,7 @@ public class RunCommand extends BaseCommand {
   private static <T> T joinQuietly(CompletableFuture<T> future) {
     try {
       return future.join();
-    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+    } catch (CompletionException | CancellationException e) {
       return null;
     }
   }
